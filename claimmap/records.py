@@ -1,0 +1,169 @@
+"""The records that flow through the pipeline: frozen, slotted, each keeping its provenance.
+
+    >>> from claimmap.records import Mention
+    >>> m = Mention(article_id="a1", start=10, end=19, surface="Kondratovka",
+    ...             kind="settlement", key="kondratovka")
+    >>> m.mention_id
+    'a1:10:19'
+
+Stages pass these between each other; they become dicts only at the edges (storage, export).
+Vocabularies (kinds, tiers, event types, ...) are listed here so every stage and the docs agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: What a place is. ``sector`` is a front sector ("the Sumy direction"): an area, never a point.
+PLACE_KINDS = ("settlement", "hromada", "raion", "oblast", "country", "sector")
+#: Mention kinds: place kinds plus ``unknown``, a capitalised toponym found in no offline tier.
+MENTION_KINDS = (*PLACE_KINDS, "unknown")
+#: Where a resolution came from, in the order the resolver asks.
+TIERS = ("sumy", "ukraine", "world", "geocoder", "unresolved")
+#: ACLED-style geo-precision: 1 the place itself, 2 near / part of an area, 3 a region.
+PRECISIONS = (1, 2, 3)
+#: Who acts in a claim.
+ACTORS = ("Russian forces", "Ukrainian forces", "unspecified")
+#: How sure the text is: one side's claim, an assessment/confirmation, or a denial.
+STATUSES = ("claimed", "confirmed", "denied")
+#: A place's part in a claim: where it happened, where a move goes, where it comes from.
+ROLES = ("location", "target", "origin")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place in a gazetteer tier (or found by the geocoder).
+
+    ``place_id`` is the KATOTTG code in Sumy oblast (``UA59080170090050969``),
+    ``geonames:<id>`` in the wider tiers, ``country:<ISO>`` for countries,
+    ``sector:<slug>`` for front sectors and ``osm:<type>/<id>`` for geocoder results.
+    """
+
+    place_id: str
+    kind: str
+    name: str
+    name_uk: str = ""
+    name_ru: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    coord_source: str = ""
+    population: int = 0
+    tier: str = "sumy"
+    admin1: str = ""  #: oblast (Latin), e.g. "Sumy"
+    admin2: str = ""  #: raion (Latin), e.g. "Sumskyi"
+    admin3: str = ""  #: hromada (Latin), e.g. "Myropilska"
+    country_code: str = "UA"
+    geonames_id: int | None = None
+    settlement_type: str = ""  #: city | selyshche | village (KATOTTG M/X/C), else ""
+    variants: tuple[str, ...] = ()  #: known spellings, Latin and Cyrillic
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article, kept verbatim. ``article_id`` is a content hash, so re-ingest is a no-op."""
+
+    article_id: str
+    title: str
+    text: str
+    source: str = ""  #: outlet or author, where the file names one
+    published: str = ""  #: ISO date (YYYY-MM-DD) from the file's own metadata; never its mtime
+    language: str = "en"
+    path: str = ""  #: file name it came from; "" for pasted text
+    origin_id: str = ""  #: article_id of the first article of its near-duplicate cluster
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A toponym found in an article, with exact character offsets into ``Article.text``."""
+
+    article_id: str
+    start: int
+    end: int
+    surface: str  #: ``text[start:end]``, exactly
+    kind: str  #: one of MENTION_KINDS
+    key: str  #: the normalised name looked up in the gazetteer ("sumy" for "Sumy Oblast")
+
+    @property
+    def mention_id(self) -> str:
+        return f"{self.article_id}:{self.start}:{self.end}"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place a mention may refer to, with how it matched and its score in [0, 1]."""
+
+    place: Place
+    score: float
+    match: str  #: exact | variant | derived | fuzzy | geocoder | override
+    matched: str = ""  #: the variant key that matched
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The answer for one mention: the chosen place (or None) and why."""
+
+    mention: Mention
+    place: Place | None
+    confidence: float
+    precision: int  #: 1/2/3, or 0 when unresolved
+    tier: str  #: one of TIERS
+    reason: str
+    runners_up: tuple[Candidate, ...] = ()
+    flags: tuple[str, ...] = ()  #: e.g. "far_from_article", "override"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One sentence's statement that something happened at one place."""
+
+    article_id: str
+    sentence_start: int
+    sentence_end: int
+    sentence: str
+    event_type: str  #: one of claimmap.claims.EVENT_TYPES
+    actor: str  #: one of ACTORS
+    status: str  #: one of STATUSES
+    attribution: str  #: who says so ("a military source"), "" when the text does not say
+    place_id: str
+    role: str  #: one of ROLES
+    mention_start: int
+    mention_end: int
+    surface: str
+    precision: int
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Claims about one place and event type, merged, with their corroboration."""
+
+    event_id: str
+    event_type: str
+    actor: str
+    status: str
+    place: Place
+    precision: int
+    claims: tuple[Claim, ...]
+    n_claims: int
+    n_articles: int
+    n_origins: int
+    first_reported: str = ""
+    last_reported: str = ""
+    confidence: float = 0.0
+    surfaces: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  #: article titles (with outlet where known)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleAnalysis:
+    """Everything the pipeline derived from one article: stored together, in one transaction."""
+
+    article: Article
+    mentions: tuple[Mention, ...] = ()
+    resolutions: tuple[Resolution, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    errors: tuple[str, ...] = field(default=())  #: non-fatal problems, e.g. geocoder unreachable
