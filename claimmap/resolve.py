@@ -1,0 +1,507 @@
+"""Resolve mentions to places: gazetteer tiers, then the geocoder, then disambiguation by context.
+
+    >>> from claimmap.resolve import Resolver
+    >>> resolver = Resolver.offline()                       # Sumy, Ukraine and world tiers
+    >>> text = "Russian troops seized Alexandria and stormed Miropol."
+    >>> [r.place.name for r in resolver.resolve_text(text, article_id="a")]
+    ['Oleksandriia', 'Myropillia']
+
+Every tier answers the same question (``Tier.candidates``), so the chain is a list, not flags. The
+resolver asks the offline tiers for all candidates at once (a village of Sumy oblast must be able
+to beat a city in Egypt), asks the fallback geocoder only for names no offline tier knows, then
+scores each candidate by
+  * match quality (official name > known variant > news-style skeleton > fuzzy),
+  * tier (the Sumy gazetteer is what this tool is about; wider tiers need evidence),
+  * spatial coherence with the other places named in the article,
+  * context words in the sentence (its raion or hromada named nearby, "border" near the border),
+  * prior (population, admin rank),
+and returns the best with a confidence in [0, 1] (from the margin over the runner-up), the
+geo-precision (ACLED: 1 place, 2 near / part of an area, 3 region), the runners-up and a reason.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from claimmap.extract import KeySet, extract_mentions
+from claimmap.gazetteer import Gazetteer, load_sumy, load_ukraine, load_world
+from claimmap.geocode import haversine_km
+from claimmap.records import Candidate, Mention, Place, Resolution
+from claimmap.variants import normalise, skeleton
+
+__all__ = ["GazetteerTier", "Resolver", "Tier", "keyset_for"]
+
+MATCH_QUALITY = {
+    "exact": 1.0,
+    "variant": 0.95,
+    "derived": 0.9,
+    "skeleton": 0.85,
+    "fuzzy": 0.7,
+    "geocoder": 0.75,
+    "override": 1.0,
+}
+TIER_BONUS = {"sumy": 1.0, "ukraine": 0.2, "world": 0.0, "geocoder": 0.0}
+RUNNERS_UP = 5
+FAR_KM = 150.0  #: a place this far from the article's other places is flagged
+
+_NEAR_CUE = re.compile(
+    r"\b(?:near|outside|outskirts\s+of|around|close\s+to|vicinity\s+of|"
+    r"direction\s+of|approaches\s+to|east\s+of|west\s+of|north\s+of|"
+    r"south\s+of)\s+(?:the\s+)?(?:village\s+of\s+|town\s+of\s+)?$",
+    re.I,
+)
+_CITY_CUE = re.compile(r"\b(?:city|town|regional\s+(?:centre|center)|downtown|residents)\b", re.I)
+_REGION_PREP = re.compile(r"\b(?:in|across|throughout|over|into)\s+(?:the\s+)?$", re.I)
+_BORDER = re.compile(r"\bborder", re.I)
+_KIND_FOR = {  # mention kind -> place kinds that can answer it, best first
+    "settlement": ("settlement",),
+    "unknown": ("settlement", "hromada", "raion", "oblast", "country"),
+    "hromada": ("hromada", "settlement"),
+    "raion": ("raion", "settlement"),
+    "oblast": ("oblast", "settlement"),
+    "sector": ("oblast", "raion", "settlement"),
+    "country": ("country",),
+}
+
+
+class Tier(Protocol):
+    """One source of candidates. Gazetteer tiers and the geocoder share it."""
+
+    name: str
+
+    def candidates(
+        self, mention: Mention, *, near: tuple[float, float] | None = None
+    ) -> list[Candidate]: ...
+
+
+def _point(place: Place) -> tuple[float, float] | None:
+    return (place.lat, place.lon) if place.lat is not None and place.lon is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerTier:
+    """Candidates from one offline gazetteer, by exact key, then by news-style skeleton."""
+
+    gazetteer: Gazetteer
+
+    @property
+    def name(self) -> str:
+        return self.gazetteer.tier
+
+    def candidates(
+        self, mention: Mention, *, near: tuple[float, float] | None = None
+    ) -> list[Candidate]:
+        kinds = _KIND_FOR.get(mention.kind, ("settlement",))
+        found: dict[str, Candidate] = {}
+        for place in self.gazetteer.lookup(mention.key):
+            if place.kind in kinds:
+                official = mention.key in (normalise(place.name), normalise(place.name_uk))
+                found[place.place_id] = Candidate(
+                    place,
+                    MATCH_QUALITY["exact" if official else "variant"],
+                    "exact" if official else "variant",
+                    mention.key,
+                )
+        for place in self.gazetteer.lookup_skeleton(skeleton(mention.key)):
+            if place.kind in kinds and place.place_id not in found:
+                found[place.place_id] = Candidate(
+                    place, MATCH_QUALITY["skeleton"], "skeleton", skeleton(mention.key)
+                )
+        return list(found.values())
+
+
+@dataclass(slots=True)
+class _Scored:
+    candidate: Candidate
+    score: float
+    notes: list[str] = field(default_factory=list)
+
+
+class Resolver:
+    """Chains tiers and disambiguates; ``fallback`` (the geocoder) is asked only when they fail."""
+
+    def __init__(
+        self, tiers: Sequence[Tier], *, fallback: Tier | None = None, keys: KeySet | None = None
+    ) -> None:
+        self.tiers = tuple(tiers)
+        self.fallback = fallback
+        self._keys = keys
+
+    @classmethod
+    def offline(cls, *, fallback: Tier | None = None) -> Resolver:
+        """A resolver over the committed Sumy, Ukraine and world gazetteers."""
+        gazetteers = (load_sumy(), load_ukraine(), load_world())
+        return cls(
+            [GazetteerTier(g) for g in gazetteers], fallback=fallback, keys=keyset_for(gazetteers)
+        )
+
+    @property
+    def keys(self) -> KeySet:
+        if self._keys is None:
+            self._keys = keyset_for(t.gazetteer for t in self.tiers if isinstance(t, GazetteerTier))
+        return self._keys
+
+    def place(self, place_id: str) -> Place:
+        """The place with this id in any gazetteer tier (sectors are derived from their oblast)."""
+        from claimmap.errors import UnknownPlaceError
+
+        for tier in self.tiers:
+            if isinstance(tier, GazetteerTier) and place_id in tier.gazetteer:
+                return tier.gazetteer.get(place_id)
+        if place_id.startswith("sector:"):
+            for tier in self.tiers:
+                if isinstance(tier, GazetteerTier):
+                    for place in tier.gazetteer.lookup(place_id.removeprefix("sector:")):
+                        if place.kind == "oblast":
+                            return _sector(place, place_id.removeprefix("sector:"))
+        raise UnknownPlaceError(f"no place with id {place_id!r} in any gazetteer tier")
+
+    # -- public entry points -------------------------------------------------------------------
+
+    def resolve_text(self, text: str, *, article_id: str = "text") -> tuple[Resolution, ...]:
+        """Extract the mentions of ``text`` and resolve them."""
+        return self.resolve(
+            extract_mentions(text, article_id=article_id, keys=self.keys), text=text
+        )
+
+    def candidates_for(self, name: str, *, context: str = "") -> list[Candidate]:
+        """Ranked candidates for one name, as ``claimmap resolve NAME --context TEXT`` shows."""
+        text = f"{context}\n{name}" if context else name
+        offset = len(text) - len(name)
+        mentions = list(extract_mentions(text, article_id="cli", keys=self.keys))
+        target = next((m for m in mentions if m.start == offset), None)
+        if target is None:
+            key = normalise(name)
+            target = Mention("cli", offset, len(text), name, "unknown", key)
+            mentions.append(target)
+        resolution = next(r for r in self.resolve(mentions, text=text) if r.mention == target)
+        chosen = (
+            [Candidate(resolution.place, resolution.confidence, "chosen", target.key)]
+            if resolution.place is not None
+            else []
+        )
+        return chosen + list(resolution.runners_up)
+
+    def resolve(
+        self,
+        mentions: Sequence[Mention],
+        *,
+        text: str,
+        overrides: Mapping[str, Place] | None = None,
+    ) -> tuple[Resolution, ...]:
+        """Resolve every mention of one article; ``overrides`` map mention ids to places."""
+        overrides = overrides or {}
+        pools = {m: self._offline_candidates(m) for m in mentions}
+        context = _ArticleContext.build(text, mentions, pools)
+        results: list[Resolution] = []
+        for mention in mentions:
+            if mention.mention_id in overrides:
+                results.append(_override(mention, overrides[mention.mention_id]))
+                continue
+            pool = pools[mention]
+            if not pool and self.fallback is not None:
+                results.append(self._geocode(mention, context))
+                continue
+            results.append(self._choose(mention, pool, context, text))
+        return tuple(results)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _offline_candidates(self, mention: Mention) -> list[Candidate]:
+        pool: list[Candidate] = []
+        for tier in self.tiers:
+            pool.extend(tier.candidates(mention))
+        return pool
+
+    def _geocode(self, mention: Mention, context: _ArticleContext) -> Resolution:
+        from claimmap.errors import GeocoderError
+
+        assert self.fallback is not None
+        try:
+            pool = self.fallback.candidates(mention, near=context.focus)
+        except GeocoderError as err:
+            return Resolution(
+                mention, None, 0.0, 0, "unresolved", f"unresolved: {err}", flags=("geocoder_error",)
+            )
+        if not pool:
+            return Resolution(
+                mention,
+                None,
+                0.0,
+                0,
+                "unresolved",
+                f"unresolved: no gazetteer tier and no geocoder result for {mention.surface!r}",
+            )
+        best = pool[0]
+        flags: tuple[str, ...] = ()
+        confidence = best.score
+        reason = (
+            f"{mention.surface!r} is in no offline gazetteer; the geocoder found {best.place.name}"
+        )
+        point = _point(best.place)
+        if context.focus is not None and point is not None:
+            distance = haversine_km(point, context.focus)
+            reason += f", {distance:.0f} km from the article's other places"
+            if distance > FAR_KM:
+                flags = ("far_from_article",)
+                confidence *= 0.5
+                reason += " (far: check it)"
+        return Resolution(
+            mention,
+            best.place,
+            round(confidence, 3),
+            _precision(mention, best.place, context.text),
+            "geocoder",
+            reason,
+            tuple(pool[1 : RUNNERS_UP + 1]),
+            flags,
+        )
+
+    def _choose(
+        self, mention: Mention, pool: list[Candidate], context: _ArticleContext, text: str
+    ) -> Resolution:
+        if not pool:
+            return Resolution(
+                mention,
+                None,
+                0.0,
+                0,
+                "unresolved",
+                f"unresolved: {mention.surface!r} is in no gazetteer tier (geocoder off)",
+            )
+        scored = sorted(
+            (self._score(c, mention, context) for c in pool),
+            key=lambda s: (-s.score, s.candidate.place.place_id),
+        )
+        best = scored[0]
+        place = best.candidate.place
+        margin = best.score - scored[1].score if len(scored) > 1 else 3.0
+        confidence = best.candidate.score * (1.0 / (1.0 + math.exp(-1.6 * margin)))
+        precision = _precision(mention, place, text)
+        region = self._region_reading(mention, place, context, text)
+        if region is not None:
+            place, why = region
+            precision = 3
+            best.notes.append(why)
+        if mention.kind == "sector":
+            place = _sector(place, mention.key)
+            precision = 3
+        elif mention.kind in ("oblast", "country") or place.kind in ("oblast", "country"):
+            precision = 3
+        reason = _reason(mention, best, scored[1:3])
+        runners = tuple(
+            replace(s.candidate, score=round(s.score / max(best.score, 1e-9), 3))
+            for s in scored[1 : RUNNERS_UP + 1]
+        )
+        return Resolution(
+            mention, place, round(confidence, 3), precision, place.tier, reason, runners
+        )
+
+    def _region_reading(
+        self, mention: Mention, place: Place, context: _ArticleContext, text: str
+    ) -> tuple[Place, str] | None:
+        """A bare "Sumy" in an article about the Sumy direction, not said to be the city."""
+        if mention.kind != "settlement" or mention.key not in context.area_keys:
+            return None
+        sentence = _sentence_around(text, mention.start, mention.end)
+        if _CITY_CUE.search(sentence) or not _REGION_PREP.search(text[: mention.start][-20:]):
+            return None
+        area = context.area_keys[mention.key]
+        return area, (
+            f"bare {mention.surface!r} after a preposition in an article that names "
+            f"the {area.name} area: read as the region, not the city"
+        )
+
+    def _score(self, candidate: Candidate, mention: Mention, context: _ArticleContext) -> _Scored:
+        place = candidate.place
+        s = _Scored(candidate, 2.0 * candidate.score + TIER_BONUS.get(place.tier, 0.0))
+        s.notes.append(f"{candidate.match} match ({candidate.matched!r})")
+        if place.tier != "sumy":
+            s.notes.append(f"{place.tier} tier")
+        kinds = _KIND_FOR.get(mention.kind, ())
+        if place.kind in kinds:  # "Sumy front" is the oblast's sector before it is the city
+            s.score -= 2.5 * kinds.index(place.kind)
+        point = _point(place)
+        if point is not None and place.kind == "settlement":
+            coherence, nearest = context.coherence(point, exclude=mention.key)
+            s.score += 2.5 * coherence
+            if nearest is not None and coherence > 0.2:
+                s.notes.append(f"{nearest[1]:.0f} km from {nearest[0]}, named in the same article")
+            if place.admin1 and place.admin1 in context.admin1_named:
+                s.score += 0.8
+                s.notes.append(f"the article names {place.admin1} oblast")
+        window = context.text[max(0, mention.start - 200) : mention.end + 200]
+        for label, value in (("raion", place.admin2), ("hromada", place.admin3)):
+            if value and _stem(value) in normalise(window):
+                s.score += 1.0
+                s.notes.append(f"its {label} ({value}) is named nearby")
+        if _BORDER.search(window) and point is not None and context.border_km(point) < 25:
+            s.score += 0.5
+            s.notes.append("near the border, which the sentence mentions")
+        s.score += 0.35 * min(1.0, math.log10(place.population + 1) / 6.5)
+        if place.settlement_type == "city" or place.kind in ("oblast", "country"):
+            s.score += 0.15
+        return s
+
+
+def keyset_for(gazetteers: Iterable[Gazetteer]) -> KeySet:
+    """The extractor's key set over these gazetteers (kinds per normalised key)."""
+    names: dict[str, set[str]] = {}
+    fuzzy: set[str] = set()
+    for gazetteer in gazetteers:
+        for key in gazetteer.keys():  # noqa: SIM118 (keys() are names, iteration is not defined)
+            places = gazetteer.lookup(key)
+            names.setdefault(key, set()).update(p.kind for p in places)
+            if gazetteer.tier == "sumy" and any(p.kind == "settlement" for p in places):
+                fuzzy.add(key)
+    return KeySet.from_names(names, fuzzy_keys=fuzzy)
+
+
+def _stem(name: str) -> str:
+    """'Sumskyi' -> 'sums', 'Myropilska' -> 'myropil': enough to spot the name in a sentence."""
+    key = normalise(name)
+    for ending in ("ska", "skyi", "skyy", "ska hromada", "ivska", "yi", "a"):
+        if key.endswith(ending) and len(key) - len(ending) >= 4:
+            return key[: -len(ending)]
+    return key
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+    right = min(right_candidates) if right_candidates else len(text)
+    return text[left:right]
+
+
+def _precision(mention: Mention, place: Place, text: str) -> int:
+    if place.kind in ("oblast", "country", "sector") or mention.kind in (
+        "oblast",
+        "sector",
+        "country",
+    ):
+        return 3
+    if place.kind in ("hromada", "raion") or _NEAR_CUE.search(text[: mention.start][-40:]):
+        return 2
+    return 1
+
+
+def _sector(area: Place, key: str) -> Place:
+    """The front sector named after ``key`` ("sumy" -> "Sumy direction"), centred on its area."""
+    return replace(
+        area,
+        place_id=f"sector:{key.replace(' ', '-')}",
+        kind="sector",
+        name=f"{key.title()} direction",
+        name_uk="",
+        coord_source=f"centre of {area.name} ({area.coord_source})",
+        variants=(),
+    )
+
+
+def _override(mention: Mention, place: Place) -> Resolution:
+    return Resolution(
+        mention,
+        place,
+        1.0,
+        _precision(mention, place, ""),
+        place.tier,
+        f"manual override: {mention.surface!r} set to {place.name} by a user",
+        flags=("override",),
+    )
+
+
+def _reason(mention: Mention, best: _Scored, others: Sequence[_Scored]) -> str:
+    place = best.candidate.place
+    where = ", ".join(
+        x
+        for x in (
+            place.admin3 and f"{place.admin3} hromada",
+            place.admin2 and f"{place.admin2} raion",
+            place.admin1 and f"{place.admin1} oblast",
+        )
+        if x
+    )
+    text = f"{mention.surface!r} -> {place.name}" + (f" ({where})" if where else "")
+    text += ": " + "; ".join(best.notes)
+    if others:
+        text += "; chosen over " + ", ".join(
+            f"{p.name} ({p.admin1 or p.country_code}, {p.tier})"
+            for p in (o.candidate.place for o in others)
+        )
+    return text
+
+
+@dataclass(slots=True)
+class _ArticleContext:
+    """What the whole article says about where it is: anchors, named oblasts, area names."""
+
+    text: str
+    anchors: list[tuple[str, str, tuple[float, float], float]]  # key, name, point, weight
+    admin1_named: set[str]
+    area_keys: dict[str, Place]
+    border_points: list[tuple[float, float]]
+    focus: tuple[float, float] | None
+
+    @classmethod
+    def build(
+        cls, text: str, mentions: Sequence[Mention], pools: Mapping[Mention, list[Candidate]]
+    ) -> _ArticleContext:
+        anchors: list[tuple[str, str, tuple[float, float], float]] = []
+        admin1: set[str] = set()
+        areas: dict[str, Place] = {}
+        border: list[tuple[float, float]] = []
+        for mention in mentions:
+            pool = pools[mention]
+            if mention.kind in ("oblast", "sector"):
+                for c in pool:
+                    if c.place.kind == "oblast":
+                        admin1.add(c.place.admin1 or c.place.name)
+                        areas[mention.key] = (
+                            _sector(c.place, mention.key) if mention.kind == "sector" else c.place
+                        )
+            points = [
+                (c.place.name, p)
+                for c in pool
+                if c.place.kind == "settlement" and (p := _point(c.place)) is not None
+            ]
+            for c in pool:
+                if c.place.tier == "world" and c.place.country_code == "RU" and _point(c.place):
+                    border.append(_point(c.place))  # type: ignore[arg-type]
+            if points and mention.kind in ("settlement", "unknown"):
+                weight = 1.0 / len(points)
+                anchors.extend((mention.key, name, p, weight) for name, p in points)
+        focus = None
+        sumy_like = [a for a in anchors if a[3] >= 0.5]
+        if sumy_like:
+            focus = (
+                sum(a[2][0] for a in sumy_like) / len(sumy_like),
+                sum(a[2][1] for a in sumy_like) / len(sumy_like),
+            )
+        return cls(text, anchors, admin1, areas, border, focus)
+
+    def coherence(
+        self, point: tuple[float, float], *, exclude: str
+    ) -> tuple[float, tuple[str, float] | None]:
+        """How well a point agrees with the other places of the article (0..1), and the nearest."""
+        best_by_key: dict[str, tuple[float, float]] = {}
+        nearest: tuple[str, float] | None = None
+        for key, name, p, weight in self.anchors:
+            if key == exclude:
+                continue
+            d = haversine_km(point, p)
+            support = weight * math.exp(-d / 40.0)
+            if support > best_by_key.get(key, (0.0, 0.0))[0]:
+                best_by_key[key] = (support, d)
+                if nearest is None or d < nearest[1]:
+                    nearest = (name, d)
+        if not best_by_key:
+            return 0.0, None
+        total = sum(s for s, _ in best_by_key.values())
+        return min(1.0, total / max(1.0, len(best_by_key) ** 0.5)), nearest
+
+    def border_km(self, point: tuple[float, float]) -> float:
+        return min((haversine_km(point, b) for b in self.border_points), default=math.inf)

@@ -1,0 +1,77 @@
+"""Extraction: offsets, kinds, and what is not a place."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEEDS
+
+from claimmap.extract import extract_mentions
+from claimmap.resolve import Resolver
+
+
+def found(resolver: Resolver, text: str) -> list[tuple[str, str]]:
+    return [(m.surface, m.kind) for m in extract_mentions(text, article_id="t", keys=resolver.keys)]
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_offsets_slice_the_text_to_the_surface(resolver: Resolver, path) -> None:
+    text = path.read_text(encoding="utf-8")
+    mentions = extract_mentions(text, article_id="s", keys=resolver.keys)
+    assert mentions
+    for m in mentions:
+        assert text[m.start : m.end] == m.surface
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_seeds_have_no_person_law_or_demonym_mentions(resolver: Resolver, path) -> None:
+    surfaces = {
+        m.surface
+        for m in extract_mentions(
+            path.read_text(encoding="utf-8"), article_id="s", keys=resolver.keys
+        )
+    }
+    assert not surfaces & {
+        "Boyko",
+        "Vladimir",
+        "Vladimir Boyko",
+        "Articles",
+        "Ukrainian",
+        "Russian",
+        "Criminal Code",
+    }
+    assert {"Alexandria", "Miropol", "Yunakivka", "Kondratovka"} <= surfaces
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Shelling hit Sumy Oblast overnight.", [("Sumy Oblast", "oblast")]),
+        ("Drones struck the Sumy region again.", [("Sumy region", "oblast")]),
+        ("Evacuation continues in the Khotin community.", [("Khotin community", "hromada")]),
+        ("Artillery hit villages in Sumy raion.", [("Sumy raion", "raion")]),
+        (
+            "Fighting on the Sumy direction and the Sumy front.",
+            [("Sumy direction", "sector"), ("Sumy front", "sector")],
+        ),
+        ("Ukraine and Russia traded accusations.", [("Ukraine", "country"), ("Russia", "country")]),
+    ],
+)
+def test_kind_comes_from_the_words_around_the_name(resolver: Resolver, text, expected) -> None:
+    assert found(resolver, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukrainian journalist Vladimir Boyko said 213,000 cases were registered.",
+        "Proceedings were opened under Articles 407 and 408 of the Criminal Code.",
+        'Units of the "North" group of forces advanced.',
+        "However, Recent reports were Urgent.",
+    ],
+)
+def test_distractors_are_not_places(resolver: Resolver, text: str) -> None:
+    assert found(resolver, text) == []
+
+
+def test_unknown_toponym_after_a_place_cue_is_kept_for_the_geocoder(resolver: Resolver) -> None:
+    assert ("Zzyzxivka", "unknown") in found(resolver, "Shelling hit the village of Zzyzxivka.")
