@@ -1,0 +1,270 @@
+"""Tests for claimmap.events: merging, counting origins, status, actor, ids, the seeds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from claimmap.claims import extract_claims
+from claimmap.errors import ClaimInputError, ClaimMapError, UnknownPlaceError
+from claimmap.events import build_events, event_id
+from claimmap.records import Article, Claim, Event, Mention, Place, Resolution
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+NOVENKE = Place("UA-nov", "settlement", "Novenke")
+SECTOR = Place("sector:sumy", "sector", "Sumy direction")
+PLACES = {p.place_id: p for p in (NOVENKE, SECTOR)}
+
+
+def article(aid: str, published: str = "2025-06-10", origin: str = "", **kw: str) -> Article:
+    return Article(aid, f"Title {aid}", "x" * 200, published=published, origin_id=origin, **kw)
+
+
+def claim(aid: str, start: int = 10, **kw: object) -> Claim:
+    fields: dict = {
+        "article_id": aid,
+        "sentence_start": start,
+        "sentence_end": start + 20,
+        "sentence": "Russian forces captured Novenke.",
+        "event_type": "territorial_capture",
+        "actor": "Russian forces",
+        "status": "claimed",
+        "attribution": "",
+        "place_id": NOVENKE.place_id,
+        "role": "location",
+        "mention_start": start + 5,
+        "mention_end": start + 12,
+        "surface": "Novenke",
+        "precision": 1,
+        "confidence": 0.8,
+    }
+    fields.update(kw)
+    return Claim(**fields)
+
+
+def test_claims_about_one_place_and_type_merge() -> None:
+    articles = {"a": article("a"), "b": article("b", source="Suspilne")}
+    claims = [claim("b", 50, surface="Novenko"), claim("a", 30), claim("a", 10)]
+    [event] = build_events(claims, articles=articles, places=PLACES)
+    assert (event.n_claims, event.n_articles, event.n_origins) == (3, 2, 2)
+    assert [(c.article_id, c.sentence_start) for c in event.claims] == [
+        ("a", 10),
+        ("a", 30),
+        ("b", 50),
+    ]
+    assert event.surfaces == ("Novenke", "Novenko")
+    assert event.sources == ("Title a", "Title b (Suspilne)")
+    assert event.confidence == pytest.approx(1 - 0.2 * 0.2)
+    assert (event.first_reported, event.last_reported) == ("2025-06-10", "2025-06-10")
+    assert event.event_id == event_id(NOVENKE.place_id, "territorial_capture", "2025-06-10")
+    assert event.place == NOVENKE
+
+
+def test_mentions_never_become_events() -> None:
+    claims = [claim("a", event_type="mention", actor="unspecified")]
+    assert build_events(claims, articles={"a": article("a")}, places=PLACES) == []
+
+
+def test_rewrites_sharing_an_origin_count_once() -> None:
+    articles = {"a": article("a", origin="a"), "b": article("b", origin="a"), "c": article("c")}
+    [event] = build_events([claim("a"), claim("b")], articles=articles, places=PLACES)
+    assert (event.n_articles, event.n_origins) == (2, 1)
+    assert event.confidence == pytest.approx(0.8)
+    [event] = build_events([claim("a"), claim("b"), claim("c")], articles=articles, places=PLACES)
+    assert event.n_origins == 2
+
+
+def test_confidence_is_capped() -> None:
+    articles = {k: article(k) for k in "abcdef"}
+    claims = [claim(k, confidence=0.99) for k in articles]
+    [event] = build_events(claims, articles=articles, places=PLACES)
+    assert event.confidence == 0.99
+
+
+def test_different_dates_split_and_undated_claims_join_the_earliest() -> None:
+    articles = {
+        "a": article("a", "2025-06-10"),
+        "b": article("b", "2025-06-12"),
+        "u": article("u", ""),
+    }
+    events = build_events([claim("b"), claim("u"), claim("a")], articles=articles, places=PLACES)
+    assert [(e.first_reported, e.n_claims) for e in events] == [
+        ("2025-06-10", 2),
+        ("2025-06-12", 1),
+    ]
+    assert {c.article_id for c in events[0].claims} == {"a", "u"}
+    [undated] = build_events([claim("u")], articles=articles, places=PLACES)
+    assert (undated.first_reported, undated.event_id) == (
+        "",
+        event_id("UA-nov", "territorial_capture"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (("claimed", "confirmed", "denied"), "confirmed"),
+        (("denied", "denied"), "denied"),
+        (("denied", "claimed"), "claimed"),
+        (("claimed",), "claimed"),
+    ],
+)
+def test_status(statuses: tuple[str, ...], expected: str) -> None:
+    articles = {"a": article("a")}
+    claims = [claim("a", 10 * i, status=s) for i, s in enumerate(statuses)]
+    [event] = build_events(claims, articles=articles, places=PLACES)
+    assert event.status == expected
+
+
+@pytest.mark.parametrize(
+    ("actors", "expected"),
+    [
+        (("Russian forces", "Russian forces", "Ukrainian forces"), "Russian forces"),
+        (("Russian forces", "Ukrainian forces"), "unspecified"),
+        (("unspecified", "Ukrainian forces", "unspecified"), "Ukrainian forces"),
+        (("unspecified",), "unspecified"),
+    ],
+)
+def test_actor_majority(actors: tuple[str, ...], expected: str) -> None:
+    articles = {"a": article("a")}
+    claims = [claim("a", 10 * i, actor=a) for i, a in enumerate(actors)]
+    [event] = build_events(claims, articles=articles, places=PLACES)
+    assert event.actor == expected
+
+
+def test_region_level_claims_stay_on_their_area_and_best_precision_wins() -> None:
+    articles = {"a": article("a")}
+    claims = [
+        claim("a", 10, place_id=SECTOR.place_id, precision=3, event_type="advance"),
+        claim("a", 40, precision=2, event_type="advance"),
+        claim("a", 70, precision=1, event_type="advance"),
+    ]
+    events = build_events(claims, articles=articles, places=PLACES)
+    by_place = {e.place.place_id: e for e in events}
+    assert by_place[SECTOR.place_id].precision == 3
+    assert by_place[SECTOR.place_id].place.kind == "sector"
+    assert by_place[NOVENKE.place_id].precision == 1
+
+
+def test_event_ids_are_stable_and_distinct() -> None:
+    first = event_id("UA-nov", "assault", "2025-06-10")
+    assert first == event_id("UA-nov", "assault", "2025-06-10")
+    assert re.fullmatch(r"[0-9a-f]{12}", first)
+    others = {
+        event_id("UA-nov", "assault", "2025-06-11"),
+        event_id("UA-nov", "shelling", "2025-06-10"),
+        event_id("UA-kho", "assault", "2025-06-10"),
+        event_id("UA-nov", "assault"),
+    }
+    assert first not in others
+    assert len(others) == 4
+
+
+def test_order_of_input_does_not_change_the_output() -> None:
+    articles = {"a": article("a"), "b": article("b", "2025-06-11")}
+    claims = [
+        claim("a", 10),
+        claim("b", 20, event_type="assault"),
+        claim("a", 30, place_id=SECTOR.place_id, event_type="advance", precision=3),
+        claim("b", 40),
+    ]
+    forward = build_events(claims, articles=articles, places=PLACES)
+    backward = build_events(reversed(claims), articles=articles, places=PLACES)
+    assert forward == backward
+    assert [e.first_reported for e in forward] == sorted(e.first_reported for e in forward)
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        ({"article_id": "missing"}, ClaimInputError, "'missing'"),
+        ({"place_id": "UA-nowhere"}, UnknownPlaceError, "'UA-nowhere'"),
+        ({"event_type": "picnic"}, ClaimInputError, "'picnic'"),
+        ({"actor": "aliens"}, ClaimInputError, "'aliens'"),
+        ({"status": "rumoured"}, ClaimInputError, "'rumoured'"),
+        ({"role": "via"}, ClaimInputError, "'via'"),
+        ({"precision": 0}, ClaimInputError, "precision 0"),
+        ({"confidence": 1.2}, ClaimInputError, "1.2"),
+    ],
+)
+def test_bad_claims_raise_clear_errors(change: dict, error: type, message: str) -> None:
+    bad = replace(claim("a"), **change)
+    with pytest.raises(error, match=re.escape(message)) as err:
+        build_events([claim("a"), bad], articles={"a": article("a")}, places=PLACES)
+    assert isinstance(err.value, ClaimMapError)
+    assert "Novenke" in str(err.value)
+
+
+# ---- the seeds, end to end --------------------------------------------------------------
+
+SEED_PLACES = {
+    "Alexandria": Place("UA-alex", "settlement", "Oleksandriia"),
+    "Miropol": Place("UA-myro", "settlement", "Myropillia"),
+    "Yunakivka": Place("UA-yuna", "settlement", "Yunakivka"),
+    "Kondratovka": Place("UA-kond", "settlement", "Kindrativka"),
+    "Sumy direction": Place("sector:sumy", "sector", "Sumy direction"),
+    "Sumy front": Place("sector:sumy", "sector", "Sumy direction"),
+    "Ukraine": Place("country:UA", "country", "Ukraine"),
+}
+
+
+def seed_events(dates: tuple[str, str]) -> list:
+    paths = sorted(SEEDS.glob("*.txt"))
+    origin = paths[0].stem
+    articles, claims = {}, []
+    for path, published in zip(paths, dates, strict=True):
+        text = path.read_text(encoding="utf-8")
+        art = Article(path.stem, text.splitlines()[0], text, published=published, origin_id=origin)
+        articles[art.article_id] = art
+        resolutions = []
+        for name, place in SEED_PLACES.items():
+            start = text.find(name)
+            while start != -1:
+                end = start + len(name)
+                mention = Mention(art.article_id, start, end, name, place.kind, name.lower())
+                precision = 3 if place.kind == "sector" else 1
+                resolutions.append(Resolution(mention, place, 0.9, precision, "sumy", "exact"))
+                start = text.find(name, end)
+        claims.extend(extract_claims(art, resolutions))
+    places = {p.place_id: p for p in SEED_PLACES.values()}
+    return build_events(claims, articles=articles, places=places)
+
+
+def test_seeds_end_to_end() -> None:
+    events = seed_events(("2025-06-12", "2025-06-12"))
+    by = {(e.place.name, e.event_type): e for e in events}
+    capture = by[("Oleksandriia", "territorial_capture")]
+    assert capture.actor == "Russian forces"
+    assert (capture.n_articles, capture.n_origins) == (2, 1)
+    assert capture.confidence == pytest.approx(0.9)
+    assert by[("Myropillia", "assault")].actor == "Russian forces"
+    assert ("Myropillia", "territorial_capture") not in by
+    for village in ("Yunakivka", "Kindrativka"):
+        clash = by[(village, "armed_clash")]
+        assert (clash.n_claims, clash.n_articles, clash.n_origins) == (2, 2, 1)
+    development = by[("Sumy direction", "strategic_development")]
+    assert (development.precision, development.place.kind) == (3, "sector")
+    assert development.n_articles == 2
+    assert "Sumy front" in development.surfaces
+    assert "there" not in development.surfaces
+    assert all(e.place.kind != "country" for e in events)
+    assert all(e.event_type != "mention" for e in events)
+    ids = [e.event_id for e in events]
+    assert len(set(ids)) == len(ids)
+    assert ids == [e.event_id for e in seed_events(("2025-06-12", "2025-06-12"))]
+
+
+def test_seeds_on_different_days_stay_apart() -> None:
+    events = seed_events(("2025-06-12", "2025-06-13"))
+    captures = [e for e in events if e.event_type == "territorial_capture"]
+    assert [e.place.name for e in captures] == ["Oleksandriia", "Oleksandriia"]
+    assert [e.first_reported for e in captures] == ["2025-06-12", "2025-06-13"]
+
+
+def test_docs_list_every_event_field() -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "EVENT_TYPES.md").read_text(encoding="utf-8")
+    for name in Event.__dataclass_fields__:
+        assert f"| `{name}` |" in docs, name
