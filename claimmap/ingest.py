@@ -1,0 +1,451 @@
+"""Read articles (plain text, Markdown, HTML, uploaded bytes, pasted text) into ``Article`` records.
+
+    >>> from claimmap.ingest import read_text, similarity
+    >>> a = read_text("Shelling of Shostka\\nPublished: 2025-06-03\\n\\nTwo were wounded.")
+    >>> a.title, a.published, a.language, len(a.article_id)
+    ('Shelling of Shostka', '2025-06-03', 'en', 16)
+    >>> similarity(a.text, a.text)
+    1.0
+
+The text is kept verbatim, because every later stage keeps character offsets into
+``Article.text``. The one change made to it is that zero-width and bidi control characters
+(U+200B..U+200F, U+202A..U+202E, U+2066..U+2069, U+FEFF) are removed: they are invisible, split
+place names in two and never carry meaning in news text. Line endings are left as they are.
+Markdown loses its light markup and HTML its tags; for those ``Article.text`` is the text left.
+
+Metadata comes from the file, never from its mtime: for plain text and Markdown a "Published:",
+"Date:" or "Source:" line, or a dateline ("June 3, 2025", "03.06.2025") near the top; for HTML
+``og:title``/``<title>``/``<h1>``, ``og:site_name``/``author`` and
+``article:published_time``/``<time datetime>``/``<meta name="date">``.
+
+Bytes are decoded as UTF-8 (with or without BOM), UTF-16/32 with a BOM, else as whichever legacy
+code page (Windows-1251, KOI8-R/U, CP866, ISO 8859-5, Mac Cyrillic, Windows-1252)
+charset-normalizer finds coherent; if none is, the file is refused rather than mangled. Binary,
+empty and whitespace-only files and files over ``MAX_BYTES`` raise ``IngestError``.
+
+``article_id`` hashes the whitespace-normalised text, so re-reading a file is a no-op.
+``origin_id`` is left empty: only the store knows the other articles (``Store.find_origin``).
+Near-duplicates (one report rewritten by two outlets) are found with ``similarity``: the Jaccard
+index of word 3-shingles. The two seed articles score 0.084 and a hand-written rewrite 0.104;
+unrelated Sumy war news scores at most 0.022. Hence ``NEAR_DUPLICATE_THRESHOLD = 0.05``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import NamedTuple
+
+from claimmap.errors import IngestError
+from claimmap.records import Article
+
+#: Files larger than this (20 MiB) are refused: no news article is that long.
+MAX_BYTES: int = 20 * 1024 * 1024
+#: Suffixes ``expand_paths`` picks from directories.
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+#: ``similarity`` at or above this marks two articles as versions of one report.
+NEAR_DUPLICATE_THRESHOLD = 0.05
+
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_LEGACY_ENCODINGS = ("cp1251", "koi8_r", "koi8_u", "cp866", "iso8859_5", "mac_cyrillic", "cp1252")
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"%PDF-", "PDF document"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive or Office document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Office document"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\x7fELF", "executable"),
+    (b"{\\rtf", "RTF document"),
+)
+_HEAD_CHARS = 800  # metadata lines and datelines are looked for this close to the top
+_META_LINE = re.compile(
+    r"^[ \t]*(?P<key>published|date|posted|source|outlet)[ \t]*:[ \t]*(?P<value>\S.*?)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_MONTHS = {
+    **{m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
+        "august", "september", "october", "november", "december"), 1)},
+    **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+        "oct", "nov", "dec"), 1)},
+    "sept": 9,
+    **{m: i for i, m in enumerate(("января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+        "августа", "сентября", "октября", "ноября", "декабря"), 1)},
+    **{m: i for i, m in enumerate(("січня", "лютого", "березня", "квітня", "травня", "червня",
+        "липня", "серпня", "вересня", "жовтня", "листопада", "грудня"), 1)},
+}  # fmt: skip
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATES = (
+    re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)"),
+    re.compile(rf"\b(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b",
+               re.IGNORECASE),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b",
+               re.IGNORECASE),
+)  # fmt: skip
+_WORD = re.compile(r"\w+")
+_LANGUAGE_SAMPLE = 20_000  # characters; plenty to tell three languages apart
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[A-Za-z]")
+_UK_LETTERS = re.compile("[іїєґІЇЄҐ]")
+_RU_LETTERS = re.compile("[ыэёъЫЭЁЪ]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # Cc but tab, LF, VT, FF, CR
+
+
+class _Extracted(NamedTuple):
+    text: str
+    title: str = ""
+    source: str = ""
+    published: str = ""
+
+
+def read_path(path: Path) -> Article:
+    """Read one article file; the format follows the suffix (HTML is also sniffed)."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise IngestError(f"{path}: is a directory, not an article file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise IngestError(f"{path}: {size:,} bytes is over the {MAX_BYTES:,}-byte limit")
+        data = path.read_bytes()
+    except FileNotFoundError as err:
+        raise IngestError(f"{path}: no such file") from err
+    except PermissionError as err:
+        raise IngestError(f"{path}: permission denied") from err
+    except OSError as err:
+        raise IngestError(f"{path}: cannot be read ({err.strerror or err})") from err
+    return read_bytes(data, name=str(path))
+
+
+def read_bytes(data: bytes, *, name: str) -> Article:
+    """Read an uploaded file's bytes; ``name`` picks the format and appears in every error."""
+    if len(data) > MAX_BYTES:
+        raise IngestError(f"{name}: {len(data):,} bytes is over the {MAX_BYTES:,}-byte limit")
+    text = _INVISIBLE.sub("", _decode(data, name))
+    suffix = Path(name).suffix.lower()
+    if suffix in (".md", ".markdown"):
+        found = _markdown(text)
+    elif suffix in (".html", ".htm") or text.lstrip()[:20].lower().startswith(
+        ("<!doctype", "<html")
+    ):
+        found = _html(text)
+        if not found.text.strip() and text.strip():
+            raise IngestError(f"{name}: the HTML page has no visible text")
+    else:
+        found = _Extracted(text)
+    return _article(found, name=name, path=name)
+
+
+def read_text(
+    text: str, *, title: str = "", source: str = "", published: str = "", path: str = ""
+) -> Article:
+    """Make an article from pasted text; metadata not given is looked for in the text."""
+    name = path or "pasted text"
+    if len(text) > MAX_BYTES:
+        raise IngestError(f"{name}: over the {MAX_BYTES:,}-character limit")
+    iso = parse_date(published) if published else ""
+    if published and not iso:
+        raise IngestError(f"{name}: published date {published!r} is not a date")
+    return _article(_Extracted(_INVISIBLE.sub("", text), title, source, iso), name=name, path=path)
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files stay as given; directories become their article files (recursive, sorted, no dot
+    files); duplicates are dropped. A path that does not exist raises ``IngestError``."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in SUFFIXES
+                    and p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise IngestError(f"{path}: no such file or directory")
+    return list(dict.fromkeys(found))
+
+
+def article_id(text: str) -> str:
+    """Content hash: sha256 (first 16 hex digits) of the NFC, whitespace-collapsed text."""
+    normal = " ".join(unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+
+
+def fingerprint(text: str) -> frozenset[int]:
+    """Stable 64-bit hashes of the case-folded word 3-shingles of ``text`` (shorter: its words)."""
+    words = _WORD.findall(unicodedata.normalize("NFC", text).casefold())
+    k = min(3, len(words))
+    return frozenset(
+        int.from_bytes(hashlib.blake2b(" ".join(words[i : i + k]).encode(), digest_size=8).digest())
+        for i in range(len(words) - k + 1 if words else 0)
+    )
+
+
+def similarity(a: str | frozenset[int], b: str | frozenset[int]) -> float:
+    """Jaccard index of two texts' (or two fingerprints') word 3-shingles, in [0, 1]."""
+    fa = a if isinstance(a, frozenset) else fingerprint(a)
+    fb = b if isinstance(b, frozenset) else fingerprint(b)
+    shared = len(fa & fb)
+    union = len(fa) + len(fb) - shared
+    return shared / union if union else 0.0
+
+
+def detect_language(text: str) -> str:
+    """``uk``/``ru`` when Cyrillic letters outnumber Latin ones, else ``en``.
+
+    Ukrainian has і ї є ґ, Russian ы э ё ъ; the larger count wins. A tie (usually none of
+    either) is ``ru``: і is one of the commonest Ukrainian letters, so Ukrainian text lacks
+    it only when very short."""
+    sample = text[:_LANGUAGE_SAMPLE]
+    if len(_CYRILLIC.findall(sample)) <= len(_LATIN.findall(sample)):
+        return "en"
+    return "uk" if len(_UK_LETTERS.findall(sample)) > len(_RU_LETTERS.findall(sample)) else "ru"
+
+
+def parse_date(value: str) -> str:
+    """The first real date written in ``value`` as ISO ``YYYY-MM-DD``, or "" when there is none.
+
+    Reads ISO dates (also with a time), ``03.06.2025`` (day first), ``June 3, 2025`` and
+    ``3 June 2025``, including Russian and Ukrainian month names in the genitive."""
+    found: list[tuple[int, str]] = []
+    for pattern in _DATES:
+        for m in pattern.finditer(value):
+            month = _MONTHS[m["mon"].lower()] if "mon" in m.groupdict() else int(m["m"])
+            try:
+                day = dt.date(int(m["y"]), month, int(m["d"]))
+            except ValueError:
+                continue
+            if 1900 <= day.year <= 2100:
+                found.append((m.start(), day.isoformat()))
+                break
+    return min(found)[1] if found else ""
+
+
+def _article(found: _Extracted, *, name: str, path: str) -> Article:
+    text = found.text
+    if not text.strip():
+        raise IngestError(f"{name}: the file is empty" if not text else f"{name}: only whitespace")
+    head = text.lstrip()[:_HEAD_CHARS]
+    meta = {m["key"].lower(): m["value"] for m in reversed(list(_META_LINE.finditer(head)))}
+    published = found.published or next(
+        (d for key in ("published", "date", "posted") if (d := parse_date(meta.get(key, "")))),
+        "",
+    )
+    if not published:  # a dateline: a short line near the top that holds a date
+        lines = (line for line in head.splitlines() if len(line.strip()) <= 80)
+        published = next((d for line in lines if (d := parse_date(line))), "")
+    first_line = next(line for line in text.splitlines() if line.strip())
+    return Article(
+        article_id=article_id(text),
+        title=" ".join((found.title or first_line).split())[:300],
+        text=text,
+        source=found.source or meta.get("source", "") or meta.get("outlet", ""),
+        published=published,
+        language=detect_language(text),
+        path=path,
+    )
+
+
+def _decode(data: bytes, name: str) -> str:
+    if not data:
+        raise IngestError(f"{name}: the file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as err:
+                raise IngestError(
+                    f"{name}: starts with a {encoding} byte-order mark but {err}"
+                ) from err
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise IngestError(f"{name}: looks like a binary file ({kind})")
+    if b"\x00" in data:
+        raise IngestError(
+            f"{name}: looks like a binary file (it contains NUL bytes; "
+            "UTF-16 text needs a byte-order mark)"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes  # only legacy-encoded files need it
+
+        best = from_bytes(data, cp_isolation=list(_LEGACY_ENCODINGS)).best()
+        if best is None:
+            raise IngestError(
+                f"{name}: not UTF-8, and none of {', '.join(_LEGACY_ENCODINGS)} decodes it "
+                "coherently; save it as UTF-8"
+            ) from None
+        text = str(best)
+    if _CONTROL.subn("", text)[1] > 0.1 * len(text):
+        raise IngestError(f"{name}: looks like a binary file (mostly non-printable characters)")
+    return text
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_RULE = re.compile(r"^ {0,3}([-*_=])([ \t]*\1){2,}[ \t]*$")
+_HEADING = re.compile(r"^ {0,3}(?P<level>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+")
+_BLOCK_PREFIX = re.compile(r"^ {0,3}(?:>[ \t]?)+|^[ \t]*[-*+][ \t]+(?=\S)")
+_INLINE = (
+    (re.compile(r"<!--.*?-->"), ""),
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
+    (re.compile(r"`([^`]+)`"), r"\1"),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])"), r"\1"),
+)
+
+
+def _inline(line: str) -> str:
+    for pattern, replacement in _INLINE:
+        line = pattern.sub(replacement, line)
+    return line
+
+
+def _markdown(text: str) -> _Extracted:
+    meta: dict[str, str] = {}
+    front = _FRONT_MATTER.match(text)
+    if front:
+        for line in front["body"].splitlines():
+            key, sep, value = line.partition(":")
+            if sep and value.strip():
+                meta[key.strip().lower()] = value.strip().strip("\"'")
+        text = text[front.end() :]
+    lines: list[str] = []
+    title = meta.get("title", "")
+    fenced = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif fenced:
+            lines.append(line)
+        elif _RULE.match(line):
+            lines.append("")
+        elif not _REF_DEF.match(line):
+            heading = _HEADING.match(line)
+            line = _inline(heading["text"] if heading else _BLOCK_PREFIX.sub("", line))
+            if heading and heading["level"] == "#" and not title:
+                title = line
+            lines.append(line)
+    date = parse_date(meta.get("date", "") or meta.get("published", ""))
+    return _Extracted(
+        "\n".join(lines), title, meta.get("source", "") or meta.get("author", ""), date
+    )
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+# Not article text: code, embeds, and navigation menus.
+_SKIP_TAGS = frozenset({"script", "style", "iframe", "noscript", "template", "svg", "nav"})
+_BLOCK_TAGS = frozenset(
+    ("address", "article", "aside", "blockquote", "body", "dd", "div", "dl", "dt", "figcaption",
+     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+     "ol", "p", "pre", "section", "table", "tbody", "td", "th", "thead", "tr", "ul")
+)  # fmt: skip
+_DATE_META = ("date", "pubdate", "publishdate", "dc.date.issued", "dc.date", "datepublished")
+
+
+class _HTMLText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self.lines: list[str] = []
+        self.buffer: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.title = self.h1 = self.time = ""
+        self.skip = 0
+        self.capture = ""  # "title" or "h1" while inside the first of those
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {k: v or "" for k, v in attrs}
+        if tag == "meta":
+            key = (attr.get("property") or attr.get("name") or attr.get("itemprop") or "").lower()
+            if key and attr.get("content", "").strip():
+                self.meta.setdefault(key, attr["content"].strip())
+        elif tag == "time" and not self.time:
+            self.time = attr.get("datetime", "")
+        elif tag in _SKIP_TAGS:
+            self.skip += 1
+        elif tag == "br":
+            self._end_line()
+        elif tag in _BLOCK_TAGS:
+            self._end_paragraph()
+        if not self.skip and ((tag == "title" and not self.title) or (tag == "h1" and not self.h1)):
+            self.capture = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS and self.skip:
+            self.skip -= 1
+        elif tag in _BLOCK_TAGS:
+            self._end_paragraph()
+        if tag == self.capture:
+            self.capture = ""
+
+    def handle_data(self, data: str) -> None:
+        if self.capture == "title":
+            self.title += data
+            return
+        if self.skip:
+            return
+        if self.capture == "h1":
+            self.h1 += data
+        self.buffer.append(data)
+
+    def _end_line(self) -> None:
+        line = " ".join("".join(self.buffer).split())  # HTML collapses runs of white space
+        if line:
+            self.lines.append(line)
+        self.buffer = []
+
+    def _end_paragraph(self) -> None:
+        self._end_line()
+        if self.lines:
+            self.paragraphs.append("\n".join(self.lines))
+        self.lines = []
+
+
+def _html(text: str) -> _Extracted:
+    parser = _HTMLText()
+    parser.feed(text)
+    parser.close()
+    parser._end_paragraph()
+    meta = parser.meta
+    title = meta.get("og:title") or " ".join(parser.title.split()) or " ".join(parser.h1.split())
+    source = meta.get("og:site_name") or meta.get("author", "")
+    for suffix in (f" | {source}", f" - {source}", f" – {source}", f" — {source}"):
+        if source and title.endswith(suffix):
+            title = title[: -len(suffix)]
+    dates = [meta.get("article:published_time"), parser.time, *map(meta.get, _DATE_META)]
+    published = next((d for value in dates if value and (d := parse_date(value))), "")
+    return _Extracted("\n\n".join(parser.paragraphs), title, source, published)

@@ -1,0 +1,598 @@
+"""The SQLite store: articles and everything derived from them, user overrides, geocoder cache.
+
+    >>> from claimmap.storage import open_store
+    >>> from claimmap.records import Article, ArticleAnalysis
+    >>> with open_store(":memory:") as store:
+    ...     store.save_analysis(ArticleAnalysis(Article("a1", "Title", "Text.")))
+    ...     store.save_analysis(ArticleAnalysis(Article("a1", "Title", "Text.")))
+    ...     [a.article_id for a in store.articles()]
+    True
+    False
+    ['a1']
+
+This is the only module that touches SQLite. The rest of claimmap types against ``Store``, so a
+server database can implement it later. The file is in WAL mode with foreign keys on and a busy
+timeout; every write is one ``BEGIN IMMEDIATE`` transaction, so a whole article is stored or none
+of it. The schema version is ``PRAGMA user_version``; ``MIGRATIONS[n]`` takes a file from version
+``n`` to ``n + 1``. Records become rows here: places, runners-up, flags and claim lists are JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from claimmap.errors import (
+    ClaimMapError,
+    DatabaseCorruptError,
+    NotFoundError,
+    SchemaVersionError,
+    StorageError,
+)
+from claimmap.ingest import NEAR_DUPLICATE_THRESHOLD, fingerprint, similarity
+from claimmap.records import (
+    Article,
+    ArticleAnalysis,
+    Candidate,
+    Claim,
+    Event,
+    Mention,
+    Place,
+    Resolution,
+)
+
+#: One SQL script per schema version, one statement per ``;``-terminated line group.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the pipeline's records.
+    """
+    CREATE TABLE articles (
+        article_id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        published TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL DEFAULT 'en',
+        path TEXT NOT NULL DEFAULT '',
+        origin_id TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE mentions (
+        mention_id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE,
+        start_char INTEGER NOT NULL,
+        end_char INTEGER NOT NULL,
+        surface TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        CHECK (0 <= start_char AND start_char <= end_char)
+    ) STRICT;
+    CREATE TABLE resolutions (
+        mention_id TEXT PRIMARY KEY REFERENCES mentions (mention_id) ON DELETE CASCADE,
+        place TEXT,
+        confidence REAL NOT NULL,
+        precision INTEGER NOT NULL,
+        tier TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        runners_up TEXT NOT NULL DEFAULT '[]',
+        flags TEXT NOT NULL DEFAULT '[]'
+    ) STRICT;
+    CREATE TABLE claims (
+        article_id TEXT NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        sentence_start INTEGER NOT NULL,
+        sentence_end INTEGER NOT NULL,
+        sentence TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attribution TEXT NOT NULL,
+        place_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        mention_start INTEGER NOT NULL,
+        mention_end INTEGER NOT NULL,
+        surface TEXT NOT NULL,
+        precision INTEGER NOT NULL,
+        confidence REAL NOT NULL,
+        PRIMARY KEY (article_id, seq)
+    ) STRICT;
+    CREATE TABLE events (
+        event_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        event_type TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        status TEXT NOT NULL,
+        place TEXT NOT NULL,
+        precision INTEGER NOT NULL,
+        claims TEXT NOT NULL,
+        n_claims INTEGER NOT NULL,
+        n_articles INTEGER NOT NULL,
+        n_origins INTEGER NOT NULL,
+        first_reported TEXT NOT NULL,
+        last_reported TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        surfaces TEXT NOT NULL,
+        sources TEXT NOT NULL
+    ) STRICT;
+    """,
+    # 2: state that outlives re-analysis (user overrides, geocoder answers), lookup indexes.
+    """
+    CREATE TABLE overrides (
+        mention_id TEXT PRIMARY KEY,
+        place TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE geocoder_cache (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX mentions_by_article ON mentions (article_id, start_char);
+    CREATE INDEX articles_by_origin ON articles (origin_id);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_PLACE_FIELDS = frozenset(f.name for f in fields(Place))
+_CLAIM_COLUMNS = tuple(f.name for f in fields(Claim) if f.name != "article_id")
+_ARTICLE_SELECT = (
+    "SELECT article_id, title, text, source, published, language, path, origin_id FROM articles"
+)
+_ARTICLE_EXISTS = "SELECT 1 FROM articles WHERE article_id = ?"
+_MENTION_EXISTS = "SELECT 1 FROM mentions WHERE mention_id = ?"
+_RESOLUTION_SELECT = """
+    SELECT m.article_id, m.start_char, m.end_char, m.surface, m.kind, m.key, r.place,
+           r.confidence, r.precision, r.tier, r.reason, r.runners_up, r.flags
+    FROM resolutions r JOIN mentions m USING (mention_id) JOIN articles a USING (article_id)
+"""
+
+
+def default_db_path() -> Path:
+    """``claimmap.db`` in the user's data directory (platformdirs)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("claimmap")) / "claimmap.db"
+
+
+def open_store(target: str | Path | None = None) -> Store:
+    """Open (creating it and its directory) the store at a path, ``sqlite:///path`` or ``:memory:``;
+    ``None`` means ``default_db_path()``."""
+    if target is None:
+        target = default_db_path()
+    elif isinstance(target, str) and "://" in target:
+        if not target.startswith("sqlite://"):
+            raise StorageError(f"{target}: only sqlite:/// URLs and file paths are supported")
+        target = target.removeprefix("sqlite://").removeprefix("/") or ":memory:"
+    if str(target) != ":memory:":
+        target = Path(target).expanduser()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StorageError(f"{target}: cannot create its directory ({err.strerror})") from err
+    return SQLiteStore(target)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the pipeline and the dashboard need from a database."""
+
+    schema_version: int
+
+    def close(self) -> None: ...
+    def has_article(self, article_id: str) -> bool: ...
+    def find_origin(self, article: Article) -> str: ...
+    def save_analysis(self, analysis: ArticleAnalysis) -> bool: ...
+    def articles(self) -> list[Article]: ...
+    def article(self, article_id: str) -> Article: ...
+    def mentions(self, article_id: str | None = None) -> list[Mention]: ...
+    def resolutions(self, article_id: str | None = None) -> list[Resolution]: ...
+    def resolution(self, mention_id: str) -> Resolution: ...
+    def claims(self, article_id: str | None = None) -> list[Claim]: ...
+    def replace_claims(
+        self, article_id: str, claims: Sequence[Claim], resolutions: Sequence[Resolution]
+    ) -> None: ...
+    def replace_events(self, events: Sequence[Event]) -> None: ...
+    def events(self) -> list[Event]: ...
+    def set_override(self, mention_id: str, place: Place) -> None: ...
+    def overrides(self) -> dict[str, Place]: ...
+    def cache_get(self, key: str) -> str | None: ...
+    def cache_put(self, key: str, value: str) -> None: ...
+
+
+class SQLiteStore:
+    """``Store`` on one SQLite file (or ``":memory:"``); safe to share between threads."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        self.path = str(path)
+        self.timeout = timeout
+        self._lock = threading.RLock()
+        self._fingerprints: dict[str, frozenset[int]] = {}
+        if self.path != ":memory:":
+            _check_header(Path(path))
+        try:
+            self._conn = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as err:
+            raise StorageError(f"{self.path}: cannot open the database ({err})") from err
+        self._conn.row_factory = sqlite3.Row
+        try:
+            self.schema_version = self._prepare()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    # --- articles and their analyses ---------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        with self._lock:
+            return _exists(self._conn, _ARTICLE_EXISTS, article_id)
+
+    def find_origin(self, article: Article) -> str:
+        """The origin of the stored article most similar to this one at or above
+        ``NEAR_DUPLICATE_THRESHOLD`` (the first article of its cluster), else its own id."""
+        with self._lock:
+            stored = self._query("SELECT article_id, origin_id FROM articles ORDER BY rowid", ())
+            origins = {row["article_id"]: row["origin_id"] or row["article_id"] for row in stored}
+            if article.article_id in origins:
+                return origins[article.article_id]
+            missing = origins.keys() - self._fingerprints.keys()
+            if missing:
+                for row in self._query("SELECT article_id, text FROM articles", ()):
+                    if row["article_id"] in missing:
+                        self._fingerprints[row["article_id"]] = fingerprint(row["text"])
+            mine = fingerprint(article.text)
+            best, best_score = article.article_id, NEAR_DUPLICATE_THRESHOLD
+            for other, origin in origins.items():
+                score = similarity(mine, self._fingerprints[other])
+                if score >= best_score and (score > best_score or best == article.article_id):
+                    best, best_score = origin, score
+            return best
+
+    def save_analysis(self, analysis: ArticleAnalysis) -> bool:
+        """Store the article with its mentions, resolutions and claims, all or nothing.
+
+        Returns False (and writes nothing) when the article is already stored. An empty
+        ``origin_id`` is filled in with ``find_origin``."""
+        article = analysis.article
+        aid = article.article_id
+        with self._write(f"article {aid}") as conn:
+            if _exists(conn, _ARTICLE_EXISTS, aid):
+                return False
+            origin = article.origin_id or self.find_origin(article)
+            conn.execute(
+                "INSERT INTO articles (article_id, title, text, source, published, language, "
+                "path, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (aid, article.title, article.text, article.source, article.published,
+                 article.language, article.path, origin),
+            )  # fmt: skip
+            mentions = [*analysis.mentions, *(r.mention for r in analysis.resolutions)]
+            self._insert_mentions(conn, aid, mentions)
+            self._upsert_resolutions(conn, aid, analysis.resolutions)
+            self._insert_claims(conn, aid, analysis.claims)
+        return True
+
+    def articles(self) -> list[Article]:
+        return [Article(**dict(row)) for row in self._query(_ARTICLE_SELECT + " ORDER BY rowid")]
+
+    def article(self, article_id: str) -> Article:
+        rows = self._query(_ARTICLE_SELECT + " WHERE article_id = ?", (article_id,))
+        if not rows:
+            raise NotFoundError(f"article {article_id!r} is not in {self.path}")
+        return Article(**dict(rows[0]))
+
+    def mentions(self, article_id: str | None = None) -> list[Mention]:
+        rows = self._query(
+            "SELECT m.article_id, m.start_char, m.end_char, m.surface, m.kind, m.key "
+            f"FROM mentions m JOIN articles a USING (article_id) {_where('m', article_id)} "
+            "ORDER BY a.rowid, m.start_char, m.end_char",
+            _params(article_id),
+        )
+        return [Mention(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+    def resolutions(self, article_id: str | None = None) -> list[Resolution]:
+        rows = self._query(
+            f"{_RESOLUTION_SELECT} {_where('m', article_id)} "
+            "ORDER BY a.rowid, m.start_char, m.end_char",
+            _params(article_id),
+        )
+        return [_resolution(row) for row in rows]
+
+    def resolution(self, mention_id: str) -> Resolution:
+        rows = self._query(_RESOLUTION_SELECT + " WHERE r.mention_id = ?", (mention_id,))
+        if not rows:
+            raise NotFoundError(f"mention {mention_id!r} has no resolution in {self.path}")
+        return _resolution(rows[0])
+
+    def claims(self, article_id: str | None = None) -> list[Claim]:
+        rows = self._query(
+            f"SELECT c.article_id, {', '.join('c.' + c for c in _CLAIM_COLUMNS)} "
+            f"FROM claims c JOIN articles a USING (article_id) {_where('c', article_id)} "
+            "ORDER BY a.rowid, c.seq",
+            _params(article_id),
+        )
+        return [Claim(**dict(row)) for row in rows]
+
+    def replace_claims(
+        self, article_id: str, claims: Sequence[Claim], resolutions: Sequence[Resolution]
+    ) -> None:
+        """Replace an article's claims and update the given resolutions (after an override)."""
+        with self._write(f"claims of article {article_id}") as conn:
+            if not _exists(conn, _ARTICLE_EXISTS, article_id):
+                raise NotFoundError(f"article {article_id!r} is not in {self.path}")
+            conn.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
+            self._insert_mentions(conn, article_id, [r.mention for r in resolutions])
+            self._upsert_resolutions(conn, article_id, resolutions)
+            self._insert_claims(conn, article_id, claims)
+
+    # --- events -----------------------------------------------------------------------------
+
+    def replace_events(self, events: Sequence[Event]) -> None:
+        """Replace the whole events table (events are rebuilt from all claims)."""
+        with self._write("events") as conn:
+            conn.execute("DELETE FROM events")
+            conn.executemany(
+                "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
+                "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
+                "confidence, surfaces, sources) "
+                f"VALUES ({', '.join('?' * 16)})",
+                [
+                    (e.event_id, seq, e.event_type, e.actor, e.status, _dumps(asdict(e.place)),
+                     e.precision, _dumps([asdict(c) for c in e.claims]), e.n_claims,
+                     e.n_articles, e.n_origins, e.first_reported, e.last_reported, e.confidence,
+                     _dumps(e.surfaces), _dumps(e.sources))
+                    for seq, e in enumerate(events)
+                ],
+            )  # fmt: skip
+
+    def events(self) -> list[Event]:
+        return [
+            Event(
+                event_id=row["event_id"],
+                event_type=row["event_type"],
+                actor=row["actor"],
+                status=row["status"],
+                place=_place(json.loads(row["place"])),
+                precision=row["precision"],
+                claims=tuple(Claim(**c) for c in json.loads(row["claims"])),
+                n_claims=row["n_claims"],
+                n_articles=row["n_articles"],
+                n_origins=row["n_origins"],
+                first_reported=row["first_reported"],
+                last_reported=row["last_reported"],
+                confidence=row["confidence"],
+                surfaces=tuple(json.loads(row["surfaces"])),
+                sources=tuple(json.loads(row["sources"])),
+            )
+            for row in self._query("SELECT * FROM events ORDER BY seq")
+        ]
+
+    # --- user overrides and the geocoder cache ----------------------------------------------
+
+    def set_override(self, mention_id: str, place: Place) -> None:
+        """Persist a user's correction: this mention means this place."""
+        with self._write(f"override of {mention_id}") as conn:
+            if not _exists(conn, _MENTION_EXISTS, mention_id):
+                raise NotFoundError(f"mention {mention_id!r} is not in {self.path}")
+            conn.execute(
+                "INSERT OR REPLACE INTO overrides (mention_id, place, created_at) VALUES (?, ?, ?)",
+                (mention_id, _dumps(asdict(place)), _now()),
+            )
+
+    def overrides(self) -> dict[str, Place]:
+        rows = self._query("SELECT mention_id, place FROM overrides ORDER BY mention_id")
+        return {row["mention_id"]: _place(json.loads(row["place"])) for row in rows}
+
+    def cache_get(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM geocoder_cache WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    def cache_put(self, key: str, value: str) -> None:
+        with self._write(f"geocoder cache entry {key!r}") as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO geocoder_cache (key, value, created_at) VALUES (?, ?, ?)",
+                (key, value, _now()),
+            )
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _prepare(self) -> int:
+        conn = self._conn
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise DatabaseCorruptError(
+                    f"{self.path}: the database is damaged ({'; '.join(problems[:3])})"
+                )
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{self.path}: written by a newer claimmap (schema version {version}; this "
+                    f"one knows up to {SCHEMA_VERSION}); upgrade claimmap to open it"
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if version < SCHEMA_VERSION:
+                with self._write("schema migration") as tx:
+                    version = tx.execute("PRAGMA user_version").fetchone()[0]  # another process?
+                    for number in range(version + 1, SCHEMA_VERSION + 1):
+                        for statement in _statements(MIGRATIONS[number - 1]):
+                            tx.execute(statement)
+                        tx.execute(f"PRAGMA user_version = {number}")
+        except sqlite3.Error as err:
+            raise self._translate(err, "opening the database") from err
+        return SCHEMA_VERSION
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any error."""
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as err:
+                raise self._translate(err, f"saving {what}") from err
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as err:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(err, sqlite3.Error):
+                    raise self._translate(err, f"saving {what}") from err
+                if isinstance(err, TypeError | ValueError) and not isinstance(err, ClaimMapError):
+                    raise StorageError(f"{self.path}: cannot save {what}: {err}") from err
+                raise
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as err:
+                raise self._translate(err, "reading") from err
+
+    def _translate(self, err: sqlite3.Error, doing: str) -> StorageError:
+        message = str(err)
+        if isinstance(err, sqlite3.OperationalError) and ("locked" in message or "busy" in message):
+            return StorageError(
+                f"{self.path}: the database is locked by another program or connection; waited "
+                f"{self.timeout:g} s while {doing}. Close the other program and try again"
+            )
+        if type(err) is sqlite3.DatabaseError or "malformed" in message:
+            return DatabaseCorruptError(
+                f"{self.path}: the database file is damaged or not SQLite ({message})"
+            )
+        return StorageError(f"{self.path}: error while {doing}: {message}")
+
+    def _insert_mentions(
+        self, conn: sqlite3.Connection, aid: str, mentions: Sequence[Mention]
+    ) -> None:
+        _check_owner(aid, "mention", [(m.article_id, m.mention_id) for m in mentions])
+        conn.executemany(
+            "INSERT OR IGNORE INTO mentions (mention_id, article_id, start_char, end_char, "
+            "surface, kind, key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (m.mention_id, m.article_id, m.start, m.end, m.surface, m.kind, m.key)
+                for m in mentions
+            ],
+        )
+
+    def _upsert_resolutions(
+        self, conn: sqlite3.Connection, aid: str, resolutions: Sequence[Resolution]
+    ) -> None:
+        conn.executemany(
+            "INSERT OR REPLACE INTO resolutions (mention_id, place, confidence, precision, tier, "
+            "reason, runners_up, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (r.mention.mention_id, None if r.place is None else _dumps(asdict(r.place)),
+                 r.confidence, r.precision, r.tier, r.reason,
+                 _dumps([asdict(c) for c in r.runners_up]), _dumps(r.flags))
+                for r in resolutions
+            ],
+        )  # fmt: skip
+
+    def _insert_claims(self, conn: sqlite3.Connection, aid: str, claims: Sequence[Claim]) -> None:
+        _check_owner(aid, "claim", [(c.article_id, c.sentence) for c in claims])
+        conn.executemany(
+            f"INSERT INTO claims (article_id, seq, {', '.join(_CLAIM_COLUMNS)}) "
+            f"VALUES (?, ?, {', '.join('?' * len(_CLAIM_COLUMNS))})",
+            [
+                (aid, seq, *(getattr(c, name) for name in _CLAIM_COLUMNS))
+                for seq, c in enumerate(claims)
+            ],
+        )
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a non-empty file that is not SQLite before sqlite3 gets to it."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError as err:
+        raise StorageError(f"{path}: is a directory, not a database file") from err
+    except OSError as err:
+        raise StorageError(f"{path}: cannot be read ({err.strerror})") from err
+    if header and header != _SQLITE_HEADER:
+        raise DatabaseCorruptError(f"{path}: not a SQLite database (wrong file header)")
+
+
+def _check_owner(aid: str, what: str, owners: Sequence[tuple[str, str]]) -> None:
+    for owner, label in owners:
+        if owner != aid:
+            raise StorageError(f"{what} {label!r} belongs to article {owner!r}, not {aid!r}")
+
+
+def _exists(conn: sqlite3.Connection, sql: str, key: str) -> bool:
+    return conn.execute(sql, (key,)).fetchone() is not None
+
+
+def _where(table: str, article_id: str | None) -> str:
+    """A filter on one article, or none (a fixed string: the id itself is a parameter)."""
+    return "" if article_id is None else f"WHERE {table}.article_id = ?"
+
+
+def _params(article_id: str | None) -> tuple[str, ...]:
+    return () if article_id is None else (article_id,)
+
+
+def _statements(script: str) -> Iterator[str]:
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+
+
+def _resolution(row: sqlite3.Row) -> Resolution:
+    place = json.loads(row["place"]) if row["place"] is not None else None
+    return Resolution(
+        mention=Mention(row[0], row[1], row[2], row[3], row[4], row[5]),
+        place=None if place is None else _place(place),
+        confidence=row["confidence"],
+        precision=row["precision"],
+        tier=row["tier"],
+        reason=row["reason"],
+        runners_up=tuple(
+            Candidate(
+                place=_place(c["place"]), score=c["score"], match=c["match"], matched=c["matched"]
+            )
+            for c in json.loads(row["runners_up"])
+        ),
+        flags=tuple(json.loads(row["flags"])),
+    )
+
+
+def _place(data: dict[str, Any]) -> Place:
+    known = {k: v for k, v in data.items() if k in _PLACE_FIELDS}
+    return Place(**{**known, "variants": tuple(known.get("variants", ()))})
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

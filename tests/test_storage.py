@@ -1,0 +1,351 @@
+"""Tests for claimmap.storage on real SQLite files: round trips, atomicity, migrations, damage,
+locking, concurrency, overrides and the geocoder cache."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from claimmap.errors import (
+    DatabaseCorruptError,
+    NotFoundError,
+    SchemaVersionError,
+    StorageError,
+)
+from claimmap.ingest import read_path
+from claimmap.records import (
+    Article,
+    ArticleAnalysis,
+    Candidate,
+    Claim,
+    Event,
+    Mention,
+    Place,
+    Resolution,
+)
+from claimmap.storage import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SQLiteStore,
+    Store,
+    default_db_path,
+    open_store,
+)
+
+SEEDS = sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))
+DATA = Path(__file__).parent / "data" / "ingest"
+
+MYROPILLIA = Place(
+    place_id="UA59080170010038467",
+    kind="settlement",
+    name="Myropillia",
+    name_uk="Миропілля",
+    name_ru="Мирополье",
+    lat=51.0233,
+    lon=35.2636,
+    coord_source="geonames",
+    population=3128,
+    admin1="Sumy",
+    admin2="Sumskyi",
+    admin3="Myropilska",
+    geonames_id=702569,
+    settlement_type="selyshche",
+    variants=("Miropol", "Myropillya", "Мирополье"),
+)
+SECTOR = Place("sector:sumy", "sector", "Sumy direction", tier="sumy")
+
+
+@pytest.fixture
+def store() -> SQLiteStore:
+    return SQLiteStore(":memory:")
+
+
+def analysis(
+    article_id: str = "a1", text: str = "Russian forces attacked Miropol today."
+) -> ArticleAnalysis:
+    article = Article(article_id, "Attack on Miropol", text, "Herald", "2025-06-03", "en", "x.txt")
+    start = text.index("Miropol")
+    mention = Mention(article_id, start, start + 7, "Miropol", "settlement", "miropol")
+    other = Mention(article_id, 0, 7, "Russian", "unknown", "russian")
+    resolved = Resolution(
+        mention,
+        MYROPILLIA,
+        0.93,
+        1,
+        "sumy",
+        "variant match in Sumy oblast",
+        runners_up=(Candidate(SECTOR, 0.2, "fuzzy", "sumy"),),
+        flags=("far_from_article",),
+    )
+    unresolved = Resolution(other, None, 0.0, 0, "unresolved", "no gazetteer entry")
+    claim = Claim(
+        article_id, 0, len(text), text, "assault", "Russian forces", "claimed", "",
+        MYROPILLIA.place_id, "location", start, start + 7, "Miropol", 1, 0.8,
+    )  # fmt: skip
+    return ArticleAnalysis(
+        dataclasses.replace(article, origin_id=article_id),
+        (mention, other),
+        (resolved, unresolved),
+        (claim, dataclasses.replace(claim, role="target", confidence=0.5)),
+    )
+
+
+def test_every_record_type_round_trips(store: SQLiteStore) -> None:
+    a = analysis()
+    assert store.save_analysis(a) is True
+    assert store.articles() == [a.article]
+    assert store.article("a1") == a.article
+    assert store.has_article("a1")
+    assert store.mentions() == sorted(a.mentions, key=lambda m: m.start)
+    assert store.resolutions("a1") == sorted(a.resolutions, key=lambda r: r.mention.start)
+    assert store.resolution("a1:24:31") == a.resolutions[0]
+    assert store.resolution("a1:24:31").runners_up[0].place == SECTOR
+    assert store.claims() == list(a.claims)
+    event = Event(
+        "e1", "assault", "Russian forces", "claimed", MYROPILLIA, 1, a.claims, 2, 1, 1,
+        "2025-06-03", "2025-06-03", 0.8, ("Miropol",), ("Attack on Miropol (Herald)",),
+    )  # fmt: skip
+    store.replace_events([event, dataclasses.replace(event, event_id="e2", place=SECTOR)])
+    assert store.events() == [event, dataclasses.replace(event, event_id="e2", place=SECTOR)]
+    store.replace_events([event])
+    assert store.events() == [event]
+
+
+def test_filters_and_not_found(store: SQLiteStore) -> None:
+    store.save_analysis(analysis("a1"))
+    store.save_analysis(analysis("a2", "Fighting continues near Miropol."))
+    assert [m.article_id for m in store.mentions("a2")] == ["a2", "a2"]
+    assert {c.article_id for c in store.claims("a1")} == {"a1"}
+    assert len(store.resolutions()) == 4
+    assert store.claims("zz") == []
+    with pytest.raises(NotFoundError, match="article 'zz' is not in :memory:"):
+        store.article("zz")
+    with pytest.raises(NotFoundError, match="mention 'a1:0:1' has no resolution"):
+        store.resolution("a1:0:1")
+
+
+def test_duplicate_save_is_a_no_op(store: SQLiteStore) -> None:
+    assert store.save_analysis(analysis()) is True
+    changed = dataclasses.replace(analysis(), claims=())
+    assert store.save_analysis(changed) is False
+    assert len(store.articles()) == 1
+    assert len(store.claims()) == 2
+
+
+@pytest.mark.parametrize(
+    "bad_claim",
+    [
+        {"sentence_start": "zero"},  # STRICT tables refuse TEXT in an INTEGER column
+        {"confidence": [0.5]},  # cannot be bound at all
+        {"article_id": "someone-else"},  # a claim of another article
+    ],
+)
+def test_a_failure_inside_save_leaves_no_half_article(
+    store: SQLiteStore, bad_claim: dict[str, object]
+) -> None:
+    good = analysis()
+    broken = dataclasses.replace(
+        good, claims=(good.claims[0], dataclasses.replace(good.claims[1], **bad_claim))
+    )
+    with pytest.raises(StorageError, match=r"article a1|someone-else"):
+        store.save_analysis(broken)
+    assert not store.has_article("a1")
+    assert (store.articles(), store.mentions(), store.resolutions(), store.claims()) == ([],) * 4
+    assert store.save_analysis(good) is True  # the store is still usable
+
+
+def test_find_origin_links_the_rewritten_seed(store: SQLiteStore) -> None:
+    first, second = (read_path(p) for p in SEEDS)
+    unrelated = read_path(DATA / "front_other.txt")
+    assert store.find_origin(first) == first.article_id  # nothing stored yet
+    assert store.save_analysis(ArticleAnalysis(first)) is True
+    assert store.article(first.article_id).origin_id == first.article_id  # filled in on save
+    assert store.find_origin(second) == first.article_id
+    assert store.find_origin(unrelated) == unrelated.article_id
+    store.save_analysis(ArticleAnalysis(second))
+    assert store.article(second.article_id).origin_id == first.article_id
+    assert store.find_origin(second) == first.article_id  # stored: its stored origin
+
+
+def test_migrates_a_version_1_file(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(MIGRATIONS[0])
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute(
+            "INSERT INTO articles VALUES ('old1', 'Old', 'Miropol text', '', '', 'en', '', 'old1')"
+        )
+        conn.execute(
+            "INSERT INTO mentions VALUES ('old1:0:7', 'old1', 0, 7, 'Miropol', 'settlement', 'm')"
+        )
+    conn.close()
+    with SQLiteStore(path) as store:
+        assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS) > 1
+        assert store.article("old1").title == "Old"
+        store.set_override("old1:0:7", MYROPILLIA)
+        store.cache_put("q", "v")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    with SQLiteStore(path) as store:  # reopening a current file changes nothing
+        assert store.overrides() == {"old1:0:7": MYROPILLIA}
+
+
+def test_refuses_a_file_from_a_newer_version(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(SchemaVersionError, match=r"new\.db: written by a newer claimmap"):
+        SQLiteStore(path)
+
+
+def test_refuses_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n", encoding="utf-8")
+    with pytest.raises(DatabaseCorruptError, match=r"notes\.db: not a SQLite database"):
+        SQLiteStore(path)
+    assert path.read_text(encoding="utf-8").startswith("these are my notes")  # untouched
+
+
+def test_refuses_a_truncated_file(tmp_path: Path) -> None:
+    path = tmp_path / "cut.db"
+    with SQLiteStore(path) as store:
+        for i, seed in enumerate(SEEDS * 20):
+            text = seed.read_text(encoding="utf-8") + f"\ncopy {i}"
+            store.save_analysis(ArticleAnalysis(Article(f"id{i}", "t", text)))
+    size = path.stat().st_size
+    with path.open("r+b") as fh:
+        fh.truncate(size // 2)
+    with pytest.raises(DatabaseCorruptError, match=r"cut\.db: the database file is damaged"):
+        SQLiteStore(path)
+
+
+def test_locked_database_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    SQLiteStore(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with SQLiteStore(path, timeout=0.2) as store:
+            with pytest.raises(StorageError, match=r"busy\.db: the database is locked .* 0\.2 s"):
+                store.cache_put("k", "v")
+            assert store.cache_get("k") is None  # readers are not blocked in WAL mode
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_two_connections_write_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    SQLiteStore(path).close()
+    errors: list[BaseException] = []
+
+    def writer(prefix: str) -> None:
+        try:
+            with SQLiteStore(path) as store:
+                for i in range(30):
+                    store.save_analysis(analysis(f"{prefix}{i}"))
+                    store.cache_put(f"{prefix}{i}", "v")
+        except BaseException as err:  # collected and asserted on below
+            errors.append(err)
+
+    threads = [threading.Thread(target=writer, args=(p,)) for p in "abc"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with SQLiteStore(path) as store:
+        assert len(store.articles()) == 90
+        assert len(store.claims()) == 180
+
+
+def test_one_store_shared_by_threads(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "x.db") as store:
+        threads = [
+            threading.Thread(target=store.save_analysis, args=(analysis(f"t{i}"),))
+            for i in range(8)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(store.articles()) == 8
+
+
+def test_overrides_persist_across_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    with SQLiteStore(path) as store:
+        store.save_analysis(analysis())
+        store.set_override("a1:0:7", SECTOR)
+        store.set_override("a1:24:31", SECTOR)
+        store.set_override("a1:24:31", MYROPILLIA)  # a second correction replaces the first
+        with pytest.raises(NotFoundError, match="mention 'a1:1:2' is not in"):
+            store.set_override("a1:1:2", SECTOR)
+    with SQLiteStore(path) as store:
+        assert store.overrides() == {"a1:0:7": SECTOR, "a1:24:31": MYROPILLIA}
+
+
+def test_replace_claims_after_an_override(store: SQLiteStore) -> None:
+    a = analysis()
+    store.save_analysis(a)
+    fixed = dataclasses.replace(
+        a.resolutions[1], place=SECTOR, confidence=1.0, precision=3, tier="sumy",
+        reason="user override", flags=("override",),
+    )  # fmt: skip
+    new_claim = dataclasses.replace(a.claims[0], place_id=SECTOR.place_id, precision=3)
+    store.replace_claims("a1", [new_claim], [fixed])
+    assert store.claims("a1") == [new_claim]
+    assert store.resolution("a1:0:7") == fixed
+    assert store.resolution("a1:24:31") == a.resolutions[0]  # untouched
+    with pytest.raises(NotFoundError, match="article 'nope'"):
+        store.replace_claims("nope", [], [])
+    with pytest.raises(StorageError, match="belongs to article 'a1', not 'a2'"):
+        store.save_analysis(dataclasses.replace(analysis("a2"), claims=a.claims))
+
+
+def test_geocoder_cache(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "x.db") as store:
+        assert store.cache_get("nominatim:Miropol") is None
+        store.cache_put("nominatim:Miropol", '{"lat": 51.02}')
+        store.cache_put("nominatim:Miropol", '{"lat": 51.0233}')
+        store.cache_put("nominatim:Nowhere", "[]")
+    with SQLiteStore(tmp_path / "x.db") as store:
+        assert store.cache_get("nominatim:Miropol") == '{"lat": 51.0233}'
+        assert store.cache_get("nominatim:Nowhere") == "[]"
+
+
+def test_open_store_targets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    with open_store("sqlite:///rel/x.db") as store:
+        assert isinstance(store, Store)
+        store.cache_put("k", "v")
+    assert (tmp_path / "rel" / "x.db").is_file()
+    with open_store(tmp_path / "deep" / "er" / "y.db"):
+        pass
+    assert (tmp_path / "deep" / "er" / "y.db").is_file()
+    with open_store(f"sqlite:///{tmp_path}/abs.db"):
+        pass
+    assert (tmp_path / "abs.db").is_file()
+    with open_store(":memory:") as store:
+        assert store.articles() == []
+    with open_store() as store:
+        store.cache_put("k", "v")
+    assert default_db_path() == tmp_path / "xdg" / "claimmap" / "claimmap.db"
+    assert default_db_path().is_file()
+    with pytest.raises(StorageError, match=r"postgresql://h/db: only sqlite:/// URLs"):
+        open_store("postgresql://h/db")
+
+
+def test_closed_store_raises_storage_error(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "x.db")
+    store.close()
+    with pytest.raises(StorageError, match=r"x\.db: error while reading"):
+        store.articles()
