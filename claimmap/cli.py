@@ -1,0 +1,221 @@
+"""The ``claimmap`` command: each subcommand is a library call plus error translation.
+
+    $ claimmap mentions seeds/*.txt --offline            # one CSV row per place mention
+    $ claimmap resolve Kondratovka --context "Sumy direction"
+    $ claimmap ingest articles/ --db claims.db           # store, with a progress bar
+    $ claimmap events seeds/*.txt --offline --format csv # files given: temporary database
+    $ claimmap events --db claims.db --format geojson -o events.geojson
+    $ claimmap articles --db claims.db
+    $ claimmap override MENTION_ID PLACE_ID --db claims.db
+    $ claimmap build-gazetteer                           # regenerate gazetteer/ from ../shared
+
+Errors print one line on stderr and exit 1; nothing else in the package prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from claimmap.errors import ClaimMapError
+
+__all__ = ["main"]
+
+
+def _out(args: argparse.Namespace) -> TextIO:
+    if getattr(args, "output", None):
+        return open(args.output, "w", encoding="utf-8", newline="")
+    return sys.stdout
+
+
+def _pipeline(args: argparse.Namespace, *, db: str | None = None):  # type: ignore[no-untyped-def]
+    from claimmap.pipeline import Pipeline
+
+    offline = getattr(args, "offline", False) or None
+    return Pipeline.open(db=db if db is not None else args.db, offline=offline)
+
+
+def _progress_bar() -> Callable[[int, int, str], None]:
+    from tqdm import tqdm
+
+    bar: dict[str, tqdm] = {}
+
+    def progress(done: int, total: int, name: str) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, unit="article", file=sys.stderr, leave=True)
+        bar["bar"].n = done
+        bar["bar"].set_postfix_str(name[-30:], refresh=True)
+        if done >= total:
+            bar["bar"].close()
+
+    return progress
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from claimmap.pipeline import Pipeline
+
+    pipeline = Pipeline.open(db=":memory:", offline=getattr(args, "offline", False) or None)
+    candidates = pipeline.resolver.candidates_for(args.name, context=args.context or "")
+    if not candidates:
+        print(f"no candidates for {args.name!r}", file=sys.stderr)
+        return 1
+    for rank, c in enumerate(candidates, 1):
+        p = c.place
+        where = ", ".join(x for x in (p.admin3, p.admin2, p.admin1, p.country_code) if x)
+        print(
+            f"{rank}. {p.name} ({p.name_uk or '-'}) [{p.kind}, {where}] id={p.place_id} "
+            f"tier={p.tier} lat={p.lat} lon={p.lon} score={c.score:.3f} match={c.match}"
+        )
+    return 0
+
+
+def cmd_mentions(args: argparse.Namespace) -> int:
+    from claimmap.export import mentions_csv, mentions_jsonl
+    from claimmap.ingest import expand_paths, read_path
+    from claimmap.pipeline import Pipeline
+
+    pipeline = Pipeline.open(db=":memory:", offline=getattr(args, "offline", False) or None)
+    failed = 0
+    resolutions = []
+    articles = {}
+    for path in expand_paths(Path(p) for p in args.files):
+        try:
+            article = read_path(path)
+        except ClaimMapError as err:
+            print(f"claimmap: {err}", file=sys.stderr)
+            failed += 1
+            continue
+        articles[article.article_id] = article
+        resolutions.extend(pipeline.analyse(article).resolutions)
+    write = mentions_jsonl if args.format == "jsonl" else mentions_csv
+    with _out(args) as out:
+        out.write(write(resolutions, articles=articles))
+    return 1 if failed else 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    pipeline = _pipeline(args)
+    summary = pipeline.ingest_paths(args.paths, progress=None if args.quiet else _progress_bar())
+    print(summary.describe(), file=sys.stderr)
+    return 1 if summary.failed and not summary.ingested else 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    from claimmap.export import events_csv, events_geojson
+
+    if args.files:  # files given directly: a temporary database
+        pipeline = _pipeline(args, db=":memory:")
+        summary = pipeline.ingest_paths(args.files)
+        if summary.failed:
+            print(summary.describe(), file=sys.stderr)
+    else:
+        pipeline = _pipeline(args)
+    events = pipeline.store.events()
+    with _out(args) as out:
+        if args.format == "geojson":
+            json.dump(events_geojson(events), out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        else:
+            out.write(events_csv(events))
+    return 0
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    for a in _pipeline(args).store.articles():
+        print(f"{a.article_id}\t{a.published or '-'}\t{a.source or '-'}\t{a.title}")
+    return 0
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    _pipeline(args).override(args.mention_id, args.place_id)
+    print(f"{args.mention_id} -> {args.place_id}; events rebuilt", file=sys.stderr)
+    return 0
+
+
+def cmd_build_gazetteer(args: argparse.Namespace) -> int:
+    from claimmap.gazetteer_build import build, default_dirs
+
+    source, out = default_dirs()
+    counts = build(
+        Path(args.source) if args.source else source, Path(args.out) if args.out else out
+    )
+    for name, count in counts.items():
+        print(f"{name}\t{count}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claimmap", description="Map what war-news articles claim happened where."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(
+        name: str,
+        func: Callable[[argparse.Namespace], int],
+        help_: str,
+        *,
+        db: bool = True,
+        offline: bool = True,
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        if db:
+            p.add_argument("--db", help="SQLite database (default: the user data directory)")
+        if offline:
+            p.add_argument(
+                "--offline",
+                action="store_true",
+                help="never ask the online geocoder (also CLAIMMAP_OFFLINE=1)",
+            )
+        return p
+
+    p = add("resolve", cmd_resolve, "Print the ranked candidate places for a name.", db=False)
+    p.add_argument("name")
+    p.add_argument("--context", help="text around the name (other places, raion, 'border')")
+
+    p = add("mentions", cmd_mentions, "Write one row per place mention in the files.", db=False)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+
+    p = add("ingest", cmd_ingest, "Store articles (files or directories) in the database.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    p = add("events", cmd_events, "Export events (from the database, or from FILEs directly).")
+    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+
+    add("articles", cmd_articles, "List the stored articles.", offline=False)
+
+    p = add("override", cmd_override, "Correct the place of one mention (persists).")
+    p.add_argument("mention_id", help="ARTICLE_ID:START:END, as in 'claimmap mentions'")
+    p.add_argument("place_id", help="KATOTTG code, geonames:ID, country:XX or sector:NAME")
+
+    p = add(
+        "build-gazetteer",
+        cmd_build_gazetteer,
+        "Rebuild gazetteer/ from the shared GeoNames + KATOTTG sources.",
+        db=False,
+        offline=False,
+    )
+    p.add_argument("--source", help="source directory (default: ../shared/data/gazetteer-source)")
+    p.add_argument("--out", help="output directory (default: the repo's gazetteer/)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ClaimMapError as err:
+        print(f"claimmap: error: {err}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `claimmap mentions ... | head`
+        return 0

@@ -1,0 +1,207 @@
+"""The pipeline as one object: read, extract, resolve, claim, store, merge into events.
+
+    >>> from claimmap.pipeline import Pipeline
+    >>> pipeline = Pipeline.open(db=":memory:", offline=True)
+    >>> summary = pipeline.ingest_paths(["seeds"])
+    >>> summary.ingested, len(pipeline.store.events()) > 0
+    (('000_64a92cc5d700482e.txt', '001_f8417022bd34ae7f.txt'), True)
+
+The CLI and the dashboard are thin shells over this. Each article is analysed on its own (pure
+functions over records) and saved in one transaction; events are rebuilt from all stored claims
+after every batch, so a correction (``override``) or a new article re-counts corroboration.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from claimmap.claims import extract_claims
+from claimmap.errors import ClaimMapError, IngestError
+from claimmap.events import build_events
+from claimmap.extract import extract_mentions
+from claimmap.gazetteer import Gazetteer
+from claimmap.ingest import expand_paths, read_bytes, read_path, read_text
+from claimmap.records import Article, ArticleAnalysis, Event, Place
+from claimmap.resolve import GazetteerTier, Resolver
+from claimmap.storage import Store, open_store
+
+__all__ = ["SEEDS_DIR", "IngestSummary", "Pipeline", "Progress"]
+
+#: Where the seed articles live (the dashboard's default corpus).
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+DEFAULT_GEOCODER = "https://nominatim.openstreetmap.org"
+
+Progress = Callable[[int, int, str], None]  #: (done, total, current name)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSummary:
+    """What a batch did: names ingested, skipped as already stored, and failed with why."""
+
+    ingested: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()
+
+    def __add__(self, other: IngestSummary) -> IngestSummary:
+        return IngestSummary(
+            self.ingested + other.ingested,
+            self.duplicates + other.duplicates,
+            self.failed + other.failed,
+        )
+
+    def describe(self) -> str:
+        lines = [
+            f"ingested {len(self.ingested)}, skipped {len(self.duplicates)} as duplicate, "
+            f"failed {len(self.failed)}"
+        ]
+        lines += [f"  failed: {name}: {why}" for name, why in self.failed]
+        return "\n".join(lines)
+
+
+def _env_offline() -> bool:
+    return os.environ.get("CLAIMMAP_OFFLINE", "").strip().lower() in ("1", "true", "yes")
+
+
+class Pipeline:
+    """Owns a store and a resolver; every operation a user can do goes through here."""
+
+    def __init__(self, *, store: Store, resolver: Resolver) -> None:
+        self.store = store
+        self.resolver = resolver
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        db: str | Path | None = None,
+        offline: bool | None = None,
+        geocoder_url: str | None = None,
+    ) -> Pipeline:
+        """Open (or create) the database and the offline gazetteers; add the geocoder unless
+        ``offline`` (default: the CLAIMMAP_OFFLINE environment variable)."""
+        store = open_store(db)
+        offline = _env_offline() if offline is None else offline
+        fallback = None
+        if not offline:
+            from urllib.parse import urlsplit
+
+            from claimmap.geocode import NominatimTier
+
+            url = urlsplit(
+                geocoder_url or os.environ.get("CLAIMMAP_GEOCODER_URL") or DEFAULT_GEOCODER
+            )
+            fallback = NominatimTier(domain=url.netloc, scheme=url.scheme or "https", cache=store)
+        return cls(store=store, resolver=Resolver.offline(fallback=fallback))
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The Sumy oblast gazetteer (the first tier)."""
+        first = self.resolver.tiers[0]
+        assert isinstance(first, GazetteerTier)
+        return first.gazetteer
+
+    # -- analysis (pure apart from the geocoder) --------------------------------------------
+
+    def analyse(
+        self, article: Article, *, overrides: dict[str, Place] | None = None
+    ) -> ArticleAnalysis:
+        """Mentions, resolutions and claims of one article; nothing is stored."""
+        mentions = extract_mentions(
+            article.text, article_id=article.article_id, keys=self.resolver.keys
+        )
+        resolutions = self.resolver.resolve(mentions, text=article.text, overrides=overrides)
+        errors = tuple(sorted({r.reason for r in resolutions if "geocoder_error" in r.flags}))
+        claims = extract_claims(article, resolutions)
+        return ArticleAnalysis(article, mentions, resolutions, claims, errors)
+
+    # -- ingest ----------------------------------------------------------------------------
+
+    def ingest_paths(
+        self, paths: Iterable[str | Path], *, progress: Progress | None = None
+    ) -> IngestSummary:
+        """Files and directories (their .txt/.md/.html files); one bad file never stops a batch."""
+        try:
+            files = expand_paths(Path(p) for p in paths)
+        except IngestError as err:
+            return IngestSummary(failed=((str(paths), str(err)),))
+        return self._ingest([(f.name, lambda f=f: read_path(f)) for f in files], progress)
+
+    def ingest_uploads(
+        self, files: Iterable[tuple[str, bytes]], *, progress: Progress | None = None
+    ) -> IngestSummary:
+        """Uploaded files as (name, bytes): the dashboard's uploader."""
+        return self._ingest(
+            [(name, lambda n=name, d=data: read_bytes(d, name=n)) for name, data in files], progress
+        )
+
+    def ingest_text(self, text: str, *, title: str = "", source: str = "") -> IngestSummary:
+        """Pasted text."""
+        name = title or "pasted text"
+        return self._ingest([(name, lambda: read_text(text, title=title, source=source))], None)
+
+    def ensure_seeds(self, seeds_dir: Path = SEEDS_DIR) -> IngestSummary:
+        """Ingest the seed articles when the database has no article yet."""
+        if self.store.articles():
+            return IngestSummary()
+        return self.ingest_paths([seeds_dir])
+
+    def _ingest(
+        self, items: Sequence[tuple[str, Callable[[], Article]]], progress: Progress | None
+    ) -> IngestSummary:
+        ingested: list[str] = []
+        duplicates: list[str] = []
+        failed: list[tuple[str, str]] = []
+        overrides = self.store.overrides()
+        for done, (name, read) in enumerate(items):
+            if progress is not None:
+                progress(done, len(items), name)
+            try:
+                article = read()
+                if self.store.has_article(article.article_id):
+                    duplicates.append(name)
+                    continue
+                article = replace(article, origin_id=self.store.find_origin(article))
+                if self.store.save_analysis(self.analyse(article, overrides=overrides)):
+                    ingested.append(name)
+                else:
+                    duplicates.append(name)
+            except ClaimMapError as err:
+                failed.append((name, str(err)))
+        if progress is not None:
+            progress(len(items), len(items), "")
+        if ingested:
+            self.rebuild_events()
+        return IngestSummary(tuple(ingested), tuple(duplicates), tuple(failed))
+
+    # -- events and corrections -------------------------------------------------------------
+
+    def rebuild_events(self) -> list[Event]:
+        """Merge every stored claim into events again and store them."""
+        articles = {a.article_id: a for a in self.store.articles()}
+        places = {
+            r.place.place_id: r.place for r in self.store.resolutions() if r.place is not None
+        }
+        events = build_events(self.store.claims(), articles=articles, places=places)
+        self.store.replace_events(events)
+        return events
+
+    def override(self, mention_id: str, place_id: str) -> None:
+        """A user's correction: persist it, re-resolve that article, rebuild events."""
+        place = self.resolver.place(place_id)
+        resolution = self.store.resolution(mention_id)  # NotFoundError for a bad id
+        self.store.set_override(mention_id, place)
+        article = self.store.article(resolution.mention.article_id)
+        analysis = self.analyse(article, overrides=self.store.overrides())
+        self.store.replace_claims(article.article_id, analysis.claims, analysis.resolutions)
+        self.rebuild_events()
+
+    def search_places(self, query: str, *, limit: int = 10) -> list[Place]:
+        """Places whose name matches ``query``, best first, for the correction picker."""
+        candidates = self.resolver.candidates_for(query) if query.strip() else []
+        seen: dict[str, Place] = {}
+        for candidate in candidates:
+            seen.setdefault(candidate.place.place_id, candidate.place)
+        return list(seen.values())[:limit]
