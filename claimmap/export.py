@@ -20,6 +20,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import PurePath
 from typing import Any
 
 from claimmap.records import Article, Event, Resolution
@@ -125,7 +126,8 @@ def mention_rows(
 ) -> list[dict[str, object]]:
     """One dict per resolved (or unresolved) mention, keys ``MENTION_COLUMNS``.
 
-    ``article`` is the article's title (its id when ``articles`` lacks it); ``runners_up`` is
+    ``article`` is the file name (the title for pasted text, the id when ``articles`` lacks
+    it); ``runners_up`` is
     ``"name [place_id] score"`` per candidate, joined with `` | ``."""
     return [
         {**row, "runners_up": JOINER.join(_runner_text(c) for c in row["runners_up"])}
@@ -146,6 +148,10 @@ def mentions_jsonl(resolutions: Iterable[Resolution], *, articles: Mapping[str, 
     )
 
 
+def _article_name(article: Article) -> str:
+    return PurePath(article.path).name if article.path else article.title
+
+
 def _mention_dicts(
     resolutions: Iterable[Resolution], articles: Mapping[str, Article]
 ) -> list[dict[str, Any]]:
@@ -155,7 +161,7 @@ def _mention_dicts(
         article = articles.get(mention.article_id)
         rows.append(
             {
-                "article": article.title if article else mention.article_id,
+                "article": _article_name(article) if article else mention.article_id,
                 "start": mention.start,
                 "end": mention.end,
                 "surface": mention.surface,

@@ -282,20 +282,29 @@ class Resolver:
         margin = best.score - scored[1].score if len(scored) > 1 else 3.0
         confidence = best.candidate.score * (1.0 / (1.0 + math.exp(-1.6 * margin)))
         precision = _precision(mention, place, text)
+        reason = _reason(mention, best, scored[1:3])
         region = self._region_reading(mention, place, context, text)
         if region is not None:
             place, why = region
             precision = 3
-            best.notes.append(why)
-        if mention.kind == "sector":
+            reason = f"{mention.surface!r} -> {place.name} (a region, precision 3): {why}"
+        elif mention.kind == "sector":
             place = _sector(place, mention.key)
             precision = 3
+            reason = (
+                f"{mention.surface!r} -> {place.name}, a front sector (precision 3) "
+                f"centred on {best.candidate.place.name} {best.candidate.place.kind}; "
+                + "; ".join(best.notes)
+            )
         elif mention.kind in ("oblast", "country") or place.kind in ("oblast", "country"):
             precision = 3
-        reason = _reason(mention, best, scored[1:3])
+        # Runners-up carry their share of the evidence (softmax over the scores), in [0, 1].
+        total = sum(math.exp(s.score - best.score) for s in scored)
+        # A region reading keeps the settlement it displaced as the first runner-up.
+        losers = scored if region is not None else scored[1:]
         runners = tuple(
-            replace(s.candidate, score=round(s.score / max(best.score, 1e-9), 3))
-            for s in scored[1 : RUNNERS_UP + 1]
+            replace(s.candidate, score=round(math.exp(s.score - best.score) / total, 3))
+            for s in losers[:RUNNERS_UP]
         )
         return Resolution(
             mention, place, round(confidence, 3), precision, place.tier, reason, runners
@@ -312,8 +321,9 @@ class Resolver:
             return None
         area = context.area_keys[mention.key]
         return area, (
-            f"bare {mention.surface!r} after a preposition in an article that names "
-            f"the {area.name} area: read as the region, not the city"
+            f"a bare {mention.surface!r} after a preposition, in an article that names the "
+            f"{area.name}, with no word saying it is the city; the city "
+            f"{place.name} is the runner-up"
         )
 
     def _score(self, candidate: Candidate, mention: Mention, context: _ArticleContext) -> _Scored:
