@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+import numpy as np
+
 from claimmap.extract import KeySet, extract_mentions
 from claimmap.gazetteer import Gazetteer, load_sumy, load_ukraine, load_world
 from claimmap.geocode import haversine_km
@@ -47,6 +49,8 @@ MATCH_QUALITY = {
 TIER_BONUS = {"sumy": 1.0, "ukraine": 0.2, "world": 0.0, "geocoder": 0.0}
 RUNNERS_UP = 5
 FAR_KM = 150.0  #: a place this far from the article's other places is flagged
+#: lat/lon box (south, north, west, east) of Russia's Bryansk, Kursk and Belgorod side
+BORDER_BOX = (49.5, 53.5, 32.0, 39.0)
 
 _NEAR_CUE = re.compile(
     r"\b(?:near|outside|outskirts\s+of|around|close\s+to|vicinity\s+of|"
@@ -130,6 +134,7 @@ class Resolver:
         self.tiers = tuple(tiers)
         self.fallback = fallback
         self._keys = keys
+        self._border: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def offline(cls, *, fallback: Tier | None = None) -> Resolver:
@@ -138,6 +143,25 @@ class Resolver:
         return cls(
             [GazetteerTier(g) for g in gazetteers], fallback=fallback, keys=keyset_for(gazetteers)
         )
+
+    @property
+    def border(self) -> tuple[np.ndarray, np.ndarray]:
+        """Points (radians) of the Russian places near Ukraine's north-east, standing in for the
+        border line: "near the border" favours candidates within 25 km of one of them."""
+        if self._border is None:
+            points = [
+                (p.lat, p.lon)
+                for t in self.tiers
+                if isinstance(t, GazetteerTier) and t.gazetteer.tier == "world"
+                for p in t.gazetteer.places
+                if p.country_code == "RU"
+                and p.lat is not None
+                and p.lon is not None
+                and BORDER_BOX[0] <= p.lat <= BORDER_BOX[1]
+                and BORDER_BOX[2] <= p.lon <= BORDER_BOX[3]
+            ]
+            self._border = (np.radians([a for a, _ in points]), np.radians([b for _, b in points]))
+        return self._border
 
     @property
     def keys(self) -> KeySet:
@@ -196,7 +220,10 @@ class Resolver:
         """Resolve every mention of one article; ``overrides`` map mention ids to places."""
         overrides = overrides or {}
         pools = {m: self._offline_candidates(m) for m in mentions}
-        context = _ArticleContext.build(text, mentions, pools)
+        context = _ArticleContext.build(text, mentions, pools, border=self.border)
+        context.prepare(
+            p for pool in pools.values() for c in pool if (p := _point(c.place)) is not None
+        )
         results: list[Resolution] = []
         for mention in mentions:
             if mention.mention_id in overrides:
@@ -344,9 +371,9 @@ class Resolver:
             if place.admin1 and place.admin1 in context.admin1_named:
                 s.score += 0.8
                 s.notes.append(f"the article names {place.admin1} oblast")
-        window = context.text[max(0, mention.start - 200) : mention.end + 200]
+        window, window_key = context.window(mention)
         for label, value in (("raion", place.admin2), ("hromada", place.admin3)):
-            if value and _stem(value) in normalise(window):
+            if value and _stem(value) in window_key:
                 s.score += 1.0
                 s.notes.append(f"its {label} ({value}) is named nearby")
         if _BORDER.search(window) and point is not None and context.border_km(point) < 25:
@@ -447,23 +474,53 @@ def _reason(mention: Mention, best: _Scored, others: Sequence[_Scored]) -> str:
 
 @dataclass(slots=True)
 class _ArticleContext:
-    """What the whole article says about where it is: anchors, named oblasts, area names."""
+    """What the whole article says about where it is: anchors, named oblasts, area names.
+
+    Anchors are the candidate points of every settlement mention, weighted 1/(number of
+    candidates), so an unambiguous village counts fully and a name shared by five counts a fifth.
+    Distances are computed with numpy, all anchors at once (an article can have hundreds).
+    """
 
     text: str
-    anchors: list[tuple[str, str, tuple[float, float], float]]  # key, name, point, weight
+    anchor_keys: list[str]
+    anchor_names: list[str]
+    anchor_lat: np.ndarray  # radians
+    anchor_lon: np.ndarray
+    anchor_weight: np.ndarray
+    anchor_key_index: np.ndarray
+    key_numbers: dict[str, int]
     admin1_named: set[str]
     area_keys: dict[str, Place]
-    border_points: list[tuple[float, float]]
+    border: tuple[np.ndarray, np.ndarray]
     focus: tuple[float, float] | None
+    _memo: dict[tuple[float, float, str], tuple[float, tuple[str, float] | None]] = field(
+        default_factory=dict
+    )
+    _windows: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    _rows: dict[tuple[float, float], tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )
+
+    def window(self, mention: Mention) -> tuple[str, str]:
+        """The text around a mention (200 characters each side), raw and normalised."""
+        span = (mention.start, mention.end)
+        if span not in self._windows:
+            raw = self.text[max(0, mention.start - 200) : mention.end + 200]
+            self._windows[span] = (raw, normalise(raw))
+        return self._windows[span]
 
     @classmethod
     def build(
-        cls, text: str, mentions: Sequence[Mention], pools: Mapping[Mention, list[Candidate]]
+        cls,
+        text: str,
+        mentions: Sequence[Mention],
+        pools: Mapping[Mention, list[Candidate]],
+        *,
+        border: tuple[np.ndarray, np.ndarray],
     ) -> _ArticleContext:
-        anchors: list[tuple[str, str, tuple[float, float], float]] = []
         admin1: set[str] = set()
         areas: dict[str, Place] = {}
-        border: list[tuple[float, float]] = []
+        by_key: dict[str, dict[str, tuple[str, tuple[float, float]]]] = {}
         for mention in mentions:
             pool = pools[mention]
             if mention.kind in ("oblast", "sector"):
@@ -473,45 +530,99 @@ class _ArticleContext:
                         areas[mention.key] = (
                             _sector(c.place, mention.key) if mention.kind == "sector" else c.place
                         )
-            points = [
-                (c.place.name, p)
-                for c in pool
-                if c.place.kind == "settlement" and (p := _point(c.place)) is not None
-            ]
-            for c in pool:
-                if c.place.tier == "world" and c.place.country_code == "RU" and _point(c.place):
-                    border.append(_point(c.place))  # type: ignore[arg-type]
-            if points and mention.kind in ("settlement", "unknown"):
-                weight = 1.0 / len(points)
-                anchors.extend((mention.key, name, p, weight) for name, p in points)
+            if mention.kind in ("settlement", "unknown") and mention.key not in by_key:
+                points = {
+                    c.place.place_id: (c.place.name, p)
+                    for c in pool
+                    if c.place.kind == "settlement" and (p := _point(c.place)) is not None
+                }
+                if points:
+                    by_key[mention.key] = points
+        keys, names, lats, lons, weights, index = [], [], [], [], [], []
+        for number, (key, points) in enumerate(by_key.items()):
+            for name, (lat, lon) in points.values():
+                keys.append(key)
+                names.append(name)
+                lats.append(lat)
+                lons.append(lon)
+                weights.append(1.0 / len(points))
+                index.append(number)
         focus = None
-        sumy_like = [a for a in anchors if a[3] >= 0.5]
-        if sumy_like:
+        strong = [(la, lo) for la, lo, w in zip(lats, lons, weights, strict=True) if w >= 0.5]
+        if strong:
             focus = (
-                sum(a[2][0] for a in sumy_like) / len(sumy_like),
-                sum(a[2][1] for a in sumy_like) / len(sumy_like),
+                sum(a for a, _ in strong) / len(strong),
+                sum(b for _, b in strong) / len(strong),
             )
-        return cls(text, anchors, admin1, areas, border, focus)
+        return cls(
+            text,
+            keys,
+            names,
+            np.radians(lats),
+            np.radians(lons),
+            np.array(weights),
+            np.array(index, dtype=np.int64),
+            {k: n for n, k in enumerate(by_key)},
+            admin1,
+            areas,
+            border,
+            focus,
+        )
+
+    def prepare(self, points: Iterable[tuple[float, float]]) -> None:
+        """Compute the coherence of many candidate points at once (one distance matrix)."""
+        todo = sorted(set(points) - self._rows.keys())
+        if not todo or not len(self.anchor_keys):
+            return
+        lat0 = np.radians([p[0] for p in todo])[:, None]
+        lon0 = np.radians([p[1] for p in todo])[:, None]
+        h = (
+            np.sin((self.anchor_lat - lat0) / 2) ** 2
+            + np.cos(lat0) * np.cos(self.anchor_lat) * np.sin((self.anchor_lon - lon0) / 2) ** 2
+        )
+        d = 2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(1.0, h)))
+        support = self.anchor_weight * np.exp(-d / 40.0)
+        starts = np.flatnonzero(np.r_[True, np.diff(self.anchor_key_index) != 0])
+        best = np.maximum.reduceat(support, starts, axis=1)  # points x keys
+        for row, point in enumerate(todo):
+            self._rows[point] = (d[row], support[row], best[row])
+
+    def _result(
+        self, d: np.ndarray, support: np.ndarray, best: np.ndarray, excluded: int
+    ) -> tuple[float, tuple[str, float] | None]:
+        n_keys = len(self.key_numbers) - (excluded >= 0)
+        if not n_keys:
+            return 0.0, None
+        total = float(best.sum()) - (float(best[excluded]) if excluded >= 0 else 0.0)
+        masked = np.where((self.anchor_key_index != excluded) & (support > 0), d, np.inf)
+        i = int(np.argmin(masked))
+        nearest = (self.anchor_names[i], float(d[i])) if np.isfinite(masked[i]) else None
+        return min(1.0, total / max(1.0, n_keys**0.5)), nearest
 
     def coherence(
         self, point: tuple[float, float], *, exclude: str
     ) -> tuple[float, tuple[str, float] | None]:
         """How well a point agrees with the other places of the article (0..1), and the nearest."""
-        best_by_key: dict[str, tuple[float, float]] = {}
-        nearest: tuple[str, float] | None = None
-        for key, name, p, weight in self.anchors:
-            if key == exclude:
-                continue
-            d = haversine_km(point, p)
-            support = weight * math.exp(-d / 40.0)
-            if support > best_by_key.get(key, (0.0, 0.0))[0]:
-                best_by_key[key] = (support, d)
-                if nearest is None or d < nearest[1]:
-                    nearest = (name, d)
-        if not best_by_key:
-            return 0.0, None
-        total = sum(s for s, _ in best_by_key.values())
-        return min(1.0, total / max(1.0, len(best_by_key) ** 0.5)), nearest
+        memo_key = (point[0], point[1], exclude)
+        if memo_key not in self._memo:
+            if point not in self._rows:
+                self.prepare([point])
+            if point not in self._rows:  # no anchors at all
+                return 0.0, None
+            self._memo[memo_key] = self._result(
+                *self._rows[point], self.key_numbers.get(exclude, -1)
+            )
+        return self._memo[memo_key]
 
     def border_km(self, point: tuple[float, float]) -> float:
-        return min((haversine_km(point, b) for b in self.border_points), default=math.inf)
+        lat, lon = self.border
+        if not len(lat):
+            return math.inf
+        return float(_distances_km(point, lat, lon).min())
+
+
+def _distances_km(point: tuple[float, float], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Haversine distances (km) from one (lat, lon) point in degrees to arrays in radians."""
+    lat0, lon0 = math.radians(point[0]), math.radians(point[1])
+    h = np.sin((lat - lat0) / 2) ** 2 + math.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(1.0, h)))
