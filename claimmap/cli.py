@@ -18,6 +18,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TextIO
 
@@ -26,10 +27,11 @@ from claimmap.errors import ClaimMapError
 __all__ = ["main"]
 
 
-def _out(args: argparse.Namespace) -> TextIO:
+def _out(args: argparse.Namespace) -> AbstractContextManager[TextIO]:
+    """The output file (-o), or stdout, which must stay open after the command."""
     if getattr(args, "output", None):
         return open(args.output, "w", encoding="utf-8", newline="")
-    return sys.stdout
+    return nullcontext(sys.stdout)
 
 
 def _pipeline(args: argparse.Namespace, *, db: str | None = None):  # type: ignore[no-untyped-def]

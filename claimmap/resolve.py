@@ -25,6 +25,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -138,11 +139,10 @@ class Resolver:
 
     @classmethod
     def offline(cls, *, fallback: Tier | None = None) -> Resolver:
-        """A resolver over the committed Sumy, Ukraine and world gazetteers."""
-        gazetteers = (load_sumy(), load_ukraine(), load_world())
-        return cls(
-            [GazetteerTier(g) for g in gazetteers], fallback=fallback, keys=keyset_for(gazetteers)
-        )
+        """A resolver over the committed Sumy, Ukraine and world gazetteers (loaded once per
+        process: they are immutable)."""
+        gazetteers, keys = _offline_index()
+        return cls([GazetteerTier(g) for g in gazetteers], fallback=fallback, keys=keys)
 
     @property
     def border(self) -> tuple[np.ndarray, np.ndarray]:
@@ -383,6 +383,12 @@ class Resolver:
         if place.settlement_type == "city" or place.kind in ("oblast", "country"):
             s.score += 0.15
         return s
+
+
+@lru_cache(maxsize=1)
+def _offline_index() -> tuple[tuple[Gazetteer, ...], KeySet]:
+    gazetteers = (load_sumy(), load_ukraine(), load_world())
+    return gazetteers, keyset_for(gazetteers)
 
 
 def keyset_for(gazetteers: Iterable[Gazetteer]) -> KeySet:

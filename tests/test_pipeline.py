@@ -1,0 +1,129 @@
+"""The pipeline end to end on real files: seeds, duplicates, broken files, corrections."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+
+from claimmap.pipeline import Pipeline
+from claimmap.resolve import Resolver
+from claimmap.storage import SQLiteStore
+
+EXPECTED = {  # the four settlement events the seeds report
+    "UA59080170090050969": ("territorial_capture", "Russian forces"),  # Oleksandriia
+    "UA59080170010043659": ("assault", "Russian forces"),  # Myropillia
+    "UA59080310010046655": ("armed_clash", None),  # Yunakivka
+    "UA59080290080084186": ("armed_clash", None),  # Kindrativka
+}
+
+
+@pytest.fixture
+def pipeline(resolver: Resolver) -> Pipeline:
+    return Pipeline(store=SQLiteStore(":memory:"), resolver=resolver)
+
+
+def test_seeds_make_four_settlement_events_from_one_origin(pipeline: Pipeline) -> None:
+    summary = pipeline.ingest_paths(SEEDS)
+    assert summary.ingested == tuple(p.name for p in SEEDS)
+    events = pipeline.store.events()
+    settlements = [e for e in events if e.place.kind == "settlement"]
+    assert {e.place.place_id for e in settlements} == set(EXPECTED)
+    for event in settlements:
+        event_type, actor = EXPECTED[event.place.place_id]
+        assert event.event_type == event_type
+        if actor:
+            assert event.actor == actor
+        assert event.precision == 1
+        assert (event.n_articles, event.n_origins) == (2, 1)
+        assert event.claims
+        for claim in event.claims:
+            text = pipeline.store.article(claim.article_id).text
+            assert text[claim.sentence_start : claim.sentence_end] == claim.sentence
+    areas = [e for e in events if e.place.kind != "settlement"]
+    assert areas, "the battalion desertion on the Sumy front is a region-level event"
+    assert all(e.precision == 3 for e in areas)
+    assert not [e for e in events if e.place.kind == "country"]
+
+
+def test_capture_sentence_is_kept_verbatim(pipeline: Pipeline) -> None:
+    pipeline.ingest_paths(SEEDS)
+    capture = next(e for e in pipeline.store.events() if e.event_type == "territorial_capture")
+    sentences = " ".join(c.sentence for c in capture.claims)
+    assert "Russian troops have seized control of the strategic town of Alexandria" in sentences
+
+
+def test_reingest_is_a_no_op(pipeline: Pipeline) -> None:
+    pipeline.ingest_paths(SEEDS)
+    before = pipeline.store.events()
+    again = pipeline.ingest_paths(SEEDS)
+    assert again.ingested == ()
+    assert len(again.duplicates) == len(SEEDS)
+    assert pipeline.store.events() == before
+
+
+def test_a_batch_with_broken_files_ingests_the_rest(pipeline: Pipeline, tmp_path: Path) -> None:
+    for seed in SEEDS:
+        shutil.copy(seed, tmp_path / seed.name)
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 \xff\xfe broken \x00 bytes".encode("latin-1"))
+    summary = pipeline.ingest_paths([tmp_path])
+    assert set(summary.ingested) == {p.name for p in SEEDS}
+    failed = dict(summary.failed)
+    assert {"empty.txt", "image.txt", "latin1.txt"} <= set(failed)
+    assert "empty" in failed["empty.txt"]
+    assert "binary" in failed["image.txt"]
+    assert len(pipeline.store.articles()) == len(SEEDS)
+    assert "failed 3" in summary.describe()
+
+
+def test_pasted_text_and_uploads(pipeline: Pipeline) -> None:
+    pasted = pipeline.ingest_text(
+        "Russian forces captured Yunakivka, DeepState reported.", title="Pasted update"
+    )
+    assert pasted.ingested == ("Pasted update",)
+    uploads = pipeline.ingest_uploads([(SEEDS[0].name, SEEDS[0].read_bytes()), ("bad.txt", b"")])
+    assert uploads.ingested == (SEEDS[0].name,)
+    assert uploads.failed[0][0] == "bad.txt"
+
+
+def test_override_persists_and_moves_the_event(pipeline: Pipeline, tmp_path: Path) -> None:
+    pipeline.ingest_paths(SEEDS[:1])
+    resolution = next(r for r in pipeline.store.resolutions() if r.mention.surface == "Alexandria")
+    other = "UA59080170010043659"
+    pipeline.override(resolution.mention.mention_id, other)
+    moved = pipeline.store.resolution(resolution.mention.mention_id)
+    assert moved.place is not None
+    assert moved.place.place_id == other
+    assert "override" in moved.flags
+    capture = next(e for e in pipeline.store.events() if e.event_type == "territorial_capture")
+    assert capture.place.place_id == other
+
+
+def test_override_is_reapplied_when_the_database_is_reopened(
+    resolver: Resolver, tmp_path: Path
+) -> None:
+    db = tmp_path / "claims.db"
+    first = Pipeline(store=SQLiteStore(db), resolver=resolver)
+    first.ingest_paths(SEEDS[:1])
+    mention_id = next(
+        r.mention.mention_id
+        for r in first.store.resolutions()
+        if r.mention.surface == "Kondratovka"
+    )
+    first.override(mention_id, "UA59080310010046655")
+    first.store.close()
+    again = Pipeline(store=SQLiteStore(db), resolver=resolver)
+    assert again.store.overrides()[mention_id].place_id == "UA59080310010046655"
+    assert again.store.resolution(mention_id).place.place_id == "UA59080310010046655"  # type: ignore[union-attr]
+    again.ingest_paths(SEEDS[1:])  # a rebuild re-applies it
+    assert again.store.resolution(mention_id).place.place_id == "UA59080310010046655"  # type: ignore[union-attr]
+
+
+def test_search_places_offers_homonyms(pipeline: Pipeline) -> None:
+    found = pipeline.search_places("Oleksandrivka")
+    assert len({p.place_id for p in found}) >= 3
+    assert all("Oleksandrivka" in p.name for p in found[:3])
