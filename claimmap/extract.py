@@ -52,9 +52,27 @@ _SUFFIX_KINDS: dict[str, str] = {
     "sector": "sector",
     "frontline": "sector",
     "border area": "sector",
+    # Ukrainian and Russian, as they appear inside English text ("Сумська область").
+    "область": "oblast",
+    "області": "oblast",
+    "области": "oblast",
+    "обл": "oblast",
+    "район": "raion",
+    "районі": "raion",
+    "районе": "raion",
+    "громада": "hromada",
+    "громаді": "hromada",
+    "громади": "hromada",
+    "напрямок": "sector",
+    "напрямку": "sector",
+    "направление": "sector",
+    "направлении": "sector",
 }
 # Adjectives reporters put between a name and the suffix word ("Khotin territorial community").
 _SUFFIX_FILLERS = ("territorial", "amalgamated", "urban", "rural", "settlement", "village")
+_SUFFIX_RE = re.compile(
+    r"[ \t]+((?:(?:" + "|".join(_SUFFIX_FILLERS) + r")\s+)?)([^\W\d_]+(?: area)?)"
+)
 # Words before a name that say it is a settlement.
 _SETTLEMENT_CUES = re.compile(
     r"(?:\b(?:city|town|village|settlement|hamlet|township|outskirts)\s+of\s+(?:the\s+)?"
@@ -153,9 +171,7 @@ def _sentence_initial(text: str, start: int) -> bool:
 def _suffix_kind(text: str, end: int) -> tuple[str, int] | None:
     """The area kind named by the words right after a name, and where that phrase ends."""
     rest = text[end : end + 40]
-    m = re.match(
-        r"[ \t]+((?:(?:{})\s+)?)([A-Za-z]+(?: area)?)".format("|".join(_SUFFIX_FILLERS)), rest
-    )
+    m = _SUFFIX_RE.match(rest)
     if not m:
         return None
     word = m.group(2).lower()

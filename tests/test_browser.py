@@ -1,0 +1,184 @@
+"""End to end in headless Chromium: `streamlit run dashboard.py` with every non-local request
+blocked, so the map must render from the vendored assets alone."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+
+from claimmap.pipeline import Pipeline
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = next(
+    (p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
+     if p and os.access(p, os.X_OK)),
+    None,
+)  # fmt: skip
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+SENTENCE = "Russian troops have seized control of the strategic town of Alexandria"
+EVIL = "<img src=x onerror=alert(1)>"
+LOCAL = ("127.0.0.1", "localhost")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The dashboard on a free port, with its own database and no geocoder."""
+    db = tmp_path_factory.mktemp("browser") / "browser.db"
+    port = _free_port()
+    env = {**os.environ, "CLAIMMAP_DB": str(db), "CLAIMMAP_OFFLINE": "1"}
+    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+    log = (tmp_path_factory.getbasetemp() / "streamlit.log").open("w")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start; see {log.name}") from None
+                time.sleep(0.3)
+        yield url, db
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(server):
+    if CHROMIUM is None:
+        if os.environ.get("CI"):  # .ci/run installs chromium: missing there is a failure
+            pytest.fail("CI=true but no chromium executable found")
+        pytest.skip("no chromium executable found (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                      accept_downloads=True)  # fmt: skip
+        page = context.new_page()
+        seen = SimpleNamespace(page=page, blocked=[], dialogs=[], served=[])
+
+        def route(route):
+            if urlsplit(route.request.url).hostname in LOCAL:
+                seen.served.append(route.request.url)
+                route.continue_()
+            else:
+                seen.blocked.append(route.request.url)
+                route.abort()
+
+        def dialog(dialog):
+            seen.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.route("**/*", route)
+        page.on("dialog", dialog)
+        page.goto(server[0])
+        yield seen
+        browser.close()
+
+
+def _map(page):
+    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+
+
+def test_map_renders_offline_with_four_event_markers(browser_page):
+    page = browser_page.page
+    markers = _map(page).locator(".cm-marker")
+    markers.first.wait_for(timeout=120_000)
+    assert markers.count() == 4
+    assert _map(page).locator("path.cm-area").count() >= 1  # the sector, as an area
+    page.wait_for_timeout(1000)
+    served = " ".join(browser_page.served)
+    for asset in ("leaflet-1.9.4/leaflet.js", "fontawesome-free-6.2.0/css/all.min.css",
+                  "fontawesome-free-6.2.0/webfonts/fa-solid-900.woff2"):  # fmt: skip
+        assert f"/app/static/vendor/{asset}" in served
+    hosts = {urlsplit(u).hostname for u in browser_page.blocked}
+    assert hosts <= {"tile.openstreetmap.org"}, hosts  # only map tiles wanted the network
+
+
+def test_clicking_a_marker_opens_the_sentences(browser_page, server):
+    page = browser_page.page
+    events = Pipeline.open(db=server[1], offline=True).store.events()
+    event = next(e for e in events if e.place.name == "Oleksandriia")
+    marker = _map(page).locator(f'.cm-marker[data-event-id="{event.event_id}"]')
+    marker.click()
+    highlight = page.locator("mark", has_text=SENTENCE).first
+    highlight.wait_for(timeout=30_000)
+    assert highlight.is_visible()
+    page.wait_for_timeout(1000)  # let the selection ring and the fonts settle
+    (ROOT / "docs").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
+
+
+def test_the_events_csv_downloads_and_parses(browser_page):
+    page = browser_page.page
+    page.get_by_role("tab", name="Export").click()
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name="Events (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
+    assert {"Oleksandriia", "Myropillia", "Yunakivka", "Kindrativka"} <= {
+        r["location"] for r in rows
+    }
+    alexandria = next(r for r in rows if r["location"] == "Oleksandriia")
+    assert alexandria["event_type"] == "territorial_capture"
+    assert SENTENCE in alexandria["source_sentences"]
+
+
+def test_pasted_markup_is_shown_as_text_and_never_runs(browser_page):
+    page = browser_page.page
+    page.get_by_role("tab", name="Add articles").click()
+    page.get_by_label("Title (optional; else the first line)").fill(f"Strike {EVIL}")
+    page.get_by_label("Article text").fill(
+        f"Drone strike on Vorozhba\n\nA drone hit Vorozhba overnight. {EVIL} <script>x()</script>"
+    )
+    page.get_by_role("button", name="Add pasted text").click()
+    page.get_by_text(f"Added 1: Strike {EVIL}").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Add articles").click()
+    literal = page.get_by_text(EVIL, exact=False).last
+    literal.wait_for(timeout=30_000)
+    assert literal.is_visible()
+    page.wait_for_timeout(1000)
+    assert browser_page.dialogs == []
+    assert page.locator('img[src="x"]').count() == 0
+
+
+def test_an_area_event_is_selectable_on_the_map(browser_page):
+    page = browser_page.page
+    page.get_by_role("tab", name="Map").click()
+    areas = _map(page).locator("path.cm-area")
+    assert areas.count() >= 1
+    areas.last.click()
+    page.get_by_text("area, not a precise point").wait_for(timeout=30_000)
