@@ -126,6 +126,24 @@ def test_skeleton_keeps_different_names_apart(a: str, b: str) -> None:
         ("Коровинці", "Коровинцы"),
         ("Білиця", "Белица"),
         ("Ведмеже", "Ведмежье"),
+        ("Чернеччина", "Чернетчина"),
+        ("Буринь", "Бурынь"),
+        ("Підгірне", "Подгорное"),
+        ("Привільне", "Привольное"),
+        ("Ясенове", "Ясеновое"),
+        ("Товста", "Толстая"),
+        ("Гаврилівка", "Гавриловка"),
+        ("Писарівка", "Писаревка"),
+        ("Софіївка", "Софиевка"),
+        ("Сергіївка", "Сергеевка"),
+        ("Євгенівка", "Евгеновка"),
+        ("Новоіванівка", "Новоивановка"),
+        ("Мар’янівка", "Марьяновка"),
+        ("Підгір’я", "Подгорье"),
+        ("Відрадне", "Отрадное"),
+        ("Нижній Яловець", "Нижний Яловец"),
+        ("Кам’яне", "Каменное"),
+        ("Купріне", "Куприно"),
     ],
 )
 def test_derive_russian(uk: str, ru: str) -> None:
@@ -145,8 +163,9 @@ def test_russian_rule_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print(f"\nderive_russian: {hits}/{total} = {hits / total:.1%} of GeoNames Russian names")
     assert total >= 220  # the filter must not shrink the reference set to the easy cases
-    # Target was 0.90; the rules reach 0.83 on this reference (see gazetteer/README.md).
-    assert hits / total >= 0.83
+    # The requirement is 0.90; the rules reach 215/245 = 0.878 (misses by class in
+    # gazetteer/README.md). The floor guards against regressions, it does not claim the target.
+    assert hits / total >= 0.875
 
 
 @pytest.mark.parametrize(
@@ -160,6 +179,12 @@ def test_russian_rule_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
         ("Малий Самбір", "Мал.Самбор", ()),  # abbreviation
         ("Чернеча Слобода", "Чернеча-Слобода", ()),  # the Ukrainian name with a hyphen
         ("Нова Слобода", "Nоvа Slоbоdа|Новая Слобода", ("Новая Слобода",)),  # mixed script
+        ("Нова Слобода", "Нава Слабада|Новая Слобода", ("Новая Слобода",)),  # Belarusian akanye
+        ("Конотоп", "Канатоп", ()),
+        ("Охтирка", "Ахтырка", ("Ахтырка",)),  # one о -> а is a Russian spelling
+        ("В’язове", "Вязовое", ("Вязовое",)),  # the apostrophe is not a word break
+        ("Вільшана", "Ольшана", ("Ольшана",)),  # prothetic в
+        ("Миколаївка", "Жовтневе|Николаевка", ("Николаевка",)),  # Микола / Никола
     ],
 )
 def test_russian_reference(uk: str, guess: str, kept: tuple[str, ...]) -> None:
