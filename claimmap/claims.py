@@ -513,7 +513,20 @@ def extract_claims(
         if attribution:
             para_attr = (para, attribution)
         previous = inside
-    return tuple(claims)
+    return _unrepeated(claims)
+
+
+def _unrepeated(claims: list[Claim]) -> tuple[Claim, ...]:
+    """Drop a claim whose sentence, place, type and role an earlier claim of the same article
+    already has: a headline printed again as the first paragraph says it once, not twice."""
+    seen: set[tuple[str, str, str, str]] = set()
+    kept = []
+    for claim in claims:
+        key = (" ".join(claim.sentence.split()), claim.place_id, claim.event_type, claim.role)
+        if key not in seen:
+            seen.add(key)
+            kept.append(claim)
+    return tuple(kept)
 
 
 def _stance(sentence: str) -> str:
