@@ -189,10 +189,20 @@ class Pipeline:
         return events
 
     def override(self, mention_id: str, place_id: str) -> None:
-        """A user's correction: persist it, re-resolve that article, rebuild events."""
+        """A user's correction: persist it, re-resolve that article, rebuild events.
+
+        It covers the other mentions of the same spelling in that article that had resolved to
+        the same place ("Alexandria" in the headline and in the body): the user corrects what
+        the name means in the article, not one occurrence of it."""
         place = self.resolver.place(place_id)
         resolution = self.store.resolution(mention_id)  # NotFoundError for a bad id
-        self.store.set_override(mention_id, place)
+        old = resolution.place.place_id if resolution.place is not None else None
+        for other in self.store.resolutions(resolution.mention.article_id):
+            same = other.place.place_id if other.place is not None else None
+            if other.mention.mention_id == mention_id or (
+                other.mention.key == resolution.mention.key and same == old
+            ):
+                self.store.set_override(other.mention.mention_id, place)
         article = self.store.article(resolution.mention.article_id)
         analysis = self.analyse(article, overrides=self.store.overrides())
         self.store.replace_claims(article.article_id, analysis.claims, analysis.resolutions)

@@ -328,9 +328,14 @@ class Resolver:
         # Runners-up carry their share of the evidence (softmax over the scores), in [0, 1].
         total = sum(math.exp(s.score - best.score) for s in scored)
         # A region reading keeps the settlement it displaced as the first runner-up.
+        # Their spelling lists are left out: they are read by name and id, and stored per mention.
         losers = scored if region is not None else scored[1:]
         runners = tuple(
-            replace(s.candidate, score=round(math.exp(s.score - best.score) / total, 3))
+            replace(
+                s.candidate,
+                place=replace(s.candidate.place, variants=()),
+                score=round(math.exp(s.score - best.score) / total, 3),
+            )
             for s in losers[:RUNNERS_UP]
         )
         return Resolution(

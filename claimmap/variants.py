@@ -329,6 +329,52 @@ def derive_russian(name_uk: str) -> str:
     return "".join(parts)
 
 
+# ---------------------------------------------------------------------------------- former names
+
+_UK_LOWER = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя'"
+#: A name in Ukrainian orthography: Ukrainian letters only (no ё, ъ, ы, э, ў, no Latin look-alike),
+#: the first word capitalised, words joined by spaces or hyphens.
+_UK_SPELLING = re.compile(
+    f"[{_UK_LOWER.upper()}][{_UK_LOWER}]*(?:[ -][{_UK_LOWER}{_UK_LOWER.upper()}][{_UK_LOWER}]*)*"
+)
+
+
+def _kmu(name: str) -> str:
+    return translitua.translit(name, translitua.UkrainianKMU)
+
+
+def former_names(row: Mapping[str, str]) -> tuple[str, ...]:
+    """Former Ukrainian names of a settlement, from a row of the joined source TSV.
+
+    Two sources, both GeoNames Cyrillic names of the same place: the ``uk_other_variants`` that
+    are written in Ukrainian orthography (Belarusian spellings with ў or ы, and mixed-script
+    ones, are left out), and the Cyrillic alternate (``uk_other_variants`` or ``name_ru_guess``)
+    whose KMU 2010 transliteration is exactly ``ocha_en``, the pre-2024 OCHA name, when that
+    differs from the current official name: the 2024 renames (Бунячине was Бунякине, OCHA
+    Buniakyne) and the 2016 ones (Діброва was Першотравневе). A pre-2024 name known only in
+    Latin is not turned back into Cyrillic: the KMU spelling does not determine it (ia is я or
+    ія, y is и or ий). Rows without these columns have no former names.
+
+    >>> former_names({"name_uk": "Бунячине", "name_en_kmu2010": "Buniachyne",
+    ...               "ocha_en": "Buniakyne", "name_ru_guess": "Бунякине|Бунякино"})
+    ('Бунякине',)
+    """
+    current = normalise(row.get("name_uk", ""))
+    cyrillic = [_APOS_RE.sub("'", c.strip()) for c in row.get("uk_other_variants", "").split("|")]
+    names = [c for c in cyrillic if _UK_SPELLING.fullmatch(c)]
+    ocha, kmu = row.get("ocha_en", "").strip(), row.get("name_en_kmu2010", "").strip()
+    if ocha and normalise(ocha) != normalise(kmu):
+        pool = cyrillic + [c.strip() for c in row.get("name_ru_guess", "").split("|")]
+        names += [c for c in pool if _UK_SPELLING.fullmatch(c) and _kmu(c) == ocha]
+    seen = {current}
+    out = []
+    for name in names:
+        if normalise(name) not in seen:
+            seen.add(normalise(name))
+            out.append(name)
+    return tuple(out)
+
+
 # ------------------------------------------------------------------------------ rule measurement
 
 _RU_CANDIDATE = re.compile(r"^[А-Яа-яЁё][А-Яа-яЁё' \-]*$")
@@ -420,12 +466,18 @@ def _belarusian_akanye(uk: str, ru: str) -> bool:
     return False
 
 
-def russian_rule_accuracy(rows: Iterable[Mapping[str, str]]) -> tuple[int, int]:
+def russian_rule_accuracy(
+    rows: Iterable[Mapping[str, str]], *, with_former_names: bool = True
+) -> tuple[int, int]:
     """(hits, total) of :func:`derive_russian` over rows with a Russian reference name.
 
     ``rows`` carry ``name_uk`` and ``name_ru_guess`` (the joined source TSV). A row counts when
-    :func:`russian_reference` keeps a name; it is a hit when the derived name equals one of the
-    kept names exactly, after ё->е.
+    :func:`russian_reference` keeps a name; it is a hit when the name derived from the current
+    Ukrainian name, or (``with_former_names``) from one of the place's :func:`former_names`,
+    equals one of the kept names exactly, after ё->е. A renamed place's GeoNames Russian name is
+    often the Russian form of its former name (Бунячине: Бунякино, from Бунякине), and Russian
+    sources still use it, so the gazetteer carries both. The reference set is the same either
+    way: former names only add ways to reproduce a kept reference, never references.
     """
     hits = total = 0
     for row in rows:
@@ -433,8 +485,9 @@ def russian_rule_accuracy(rows: Iterable[Mapping[str, str]]) -> tuple[int, int]:
         if not refs:
             continue
         total += 1
-        derived = derive_russian(row["name_uk"]).replace("ё", "е")
-        hits += any(derived == ref.replace("ё", "е") for ref in refs)
+        sources = (row["name_uk"], *(former_names(row) if with_former_names else ()))
+        derived = {derive_russian(name).replace("ё", "е") for name in sources}
+        hits += any(ref.replace("ё", "е") in derived for ref in refs)
     return hits, total
 
 

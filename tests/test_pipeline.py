@@ -127,3 +127,15 @@ def test_search_places_offers_homonyms(pipeline: Pipeline) -> None:
     found = pipeline.search_places("Oleksandrivka")
     assert len({p.place_id for p in found}) >= 3
     assert all("Oleksandrivka" in p.name for p in found[:3])
+
+
+def test_override_covers_the_same_spelling_in_the_article(pipeline: Pipeline) -> None:
+    pipeline.ingest_paths(SEEDS[1:])  # "Alexandria" three times: headline twice, then the body
+    alexandria = [r for r in pipeline.store.resolutions() if r.mention.surface == "Alexandria"]
+    assert len(alexandria) == 3
+    pipeline.override(alexandria[-1].mention.mention_id, "UA59080170010043659")
+    moved = [pipeline.store.resolution(r.mention.mention_id) for r in alexandria]
+    assert {r.place.place_id for r in moved} == {"UA59080170010043659"}  # type: ignore[union-attr]
+    miropol = [r for r in pipeline.store.resolutions() if r.mention.surface == "Miropol"]
+    assert {r.place.place_id for r in miropol} == {"UA59080170010043659"}  # type: ignore[union-attr]
+    assert not any("override" in r.flags for r in miropol)  # other names are left alone
