@@ -31,7 +31,13 @@ import translitua
 from rapidfuzz import fuzz
 
 from claimmap.errors import GazetteerFormatError
-from claimmap.variants import derive_russian, latin_variants, normalise, russian_reference
+from claimmap.variants import (
+    derive_russian,
+    former_names,
+    latin_variants,
+    normalise,
+    russian_reference,
+)
 
 JOINED = "sumy_oblast_gazetteer_katottg_geonames.tsv"
 GEONAMES = "geonames_UA_full_2026-07-29.txt"
@@ -142,9 +148,11 @@ def read_geonames(path: Path) -> Iterator[list[str]]:
 
 
 def _pick_russian(name_uk: str, cyrillic: Iterable[str]) -> str:
+    """The GeoNames Russian form the rule derives (ё kept: Жёлтые Воды), else the first one."""
     refs = russian_reference(name_uk, "|".join(cyrillic))
     derived = derive_russian(name_uk)
-    return derived if derived in refs else (refs[0] if refs else "")
+    same = [ref for ref in refs if ref.replace("ё", "е") == derived.replace("ё", "е")]
+    return (same or refs or ("",))[0]
 
 
 def _settlement_row(r: dict[str, str], admin2: str, admin3: str) -> dict[str, str]:
@@ -155,6 +163,10 @@ def _settlement_row(r: dict[str, str], admin2: str, admin3: str) -> dict[str, st
     names += r["latin_variants"].split("|") + r["uk_other_variants"].split("|")
     names += [*r["name_ru_guess"].split("|"), derive_russian(r["name_uk"])]
     names += latin_variants(r["name_uk"], name_ru=name_ru)
+    # reporters still use former names (Бунякине, Бунякино, Buniakyne, Bunyakino)
+    for former in former_names(r):
+        former_ru = derive_russian(former)
+        names += [former, former_ru, *latin_variants(former, name_ru=former_ru)]
     return {
         "place_id": r["katottg"], "kind": "settlement", "name": r["name_en_kmu2010"],
         "name_uk": r["name_uk"], "name_ru": name_ru, "name_ru_source": source,

@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from claimmap.gazetteer_build import JOINED, read_joined
 from claimmap.variants import (
     derive_russian,
+    former_names,
     latin_variants,
     normalise,
     russian_reference,
@@ -16,6 +18,7 @@ from claimmap.variants import (
 )
 
 DATA = Path(__file__).parent / "data"
+SOURCE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "gazetteer-source"
 
 
 @pytest.mark.parametrize(
@@ -144,6 +147,13 @@ def test_skeleton_keeps_different_names_apart(a: str, b: str) -> None:
         ("Нижній Яловець", "Нижний Яловец"),
         ("Кам’яне", "Каменное"),
         ("Купріне", "Куприно"),
+        ("Станова", "Становая"),  # a one-word -ова name is an adjective
+        ("Коржова", "Коржевая"),
+        ("Діброва", "Дуброва"),  # a noun in -ова
+        ("Нова Борова", "Новая Борова"),
+        ("Ленінське", "Ленинское"),  # Soviet eponyms in former names
+        ("Іллічівка", "Ильичевка"),
+        ("Слов’янськ", "Славянск"),
     ],
 )
 def test_derive_russian(uk: str, ru: str) -> None:
@@ -159,13 +169,56 @@ def _ru_rows() -> list[dict[str, str]]:
 def test_russian_rule_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
     rows = _ru_rows()
     assert len(rows) == 315
-    hits, total = russian_rule_accuracy(rows)
+    hits, total = russian_rule_accuracy(rows, with_former_names=False)
     with capsys.disabled():
         print(f"\nderive_russian: {hits}/{total} = {hits / total:.1%} of GeoNames Russian names")
-    assert total >= 220  # the filter must not shrink the reference set to the easy cases
-    # The requirement is 0.90; the rules reach 215/245 = 0.878 (misses by class in
-    # gazetteer/README.md). The floor guards against regressions, it does not claim the target.
-    assert hits / total >= 0.875
+    assert total >= 240  # the filter must not shrink the reference set to the easy cases
+    # From the current name alone: 216/244 = 0.885 (misses by class in gazetteer/README.md).
+    assert hits / total >= 0.88
+
+
+@pytest.mark.skipif(not SOURCE.is_dir(), reason="needs ../shared/data/gazetteer-source")
+def test_russian_rule_accuracy_with_former_names(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = read_joined(SOURCE / JOINED)
+    current = russian_rule_accuracy(rows, with_former_names=False)
+    hits, total = russian_rule_accuracy(rows)
+    with capsys.disabled():
+        print(f"\nderive_russian with former names: {hits}/{total} = {hits / total:.1%}")
+    assert current == russian_rule_accuracy(_ru_rows(), with_former_names=False)
+    assert hits > current[0]
+    # The requirement is 0.90; with former names the rules reach 219/244 = 0.898, not the
+    # target. The floor guards against regressions, it does not claim the target.
+    assert hits / total >= 0.895
+
+
+@pytest.mark.parametrize(
+    ("row", "former"),
+    [
+        (  # 2024 rename, the old name known from OCHA and a GeoNames Cyrillic alternate
+            {"name_uk": "Бунячине", "name_en_kmu2010": "Buniachyne", "ocha_en": "Buniakyne",
+             "name_ru_guess": "Бунякине|Бунякино"},
+            ("Бунякине",),
+        ),
+        (  # Russian spelling with the same KMU transliteration is not a Ukrainian name
+            {"name_uk": "Лебединий Бобрик", "name_en_kmu2010": "Lebedynyi Bobryk",
+             "ocha_en": "Moskovskyi Bobryk",
+             "name_ru_guess": "Московский бобрик|Московський Бобрик"},
+            ("Московський Бобрик",),
+        ),
+        (  # uk_other_variants: Belarusian and mixed-script spellings are left out
+            {"name_uk": "Хутір-Михайлівський", "uk_other_variants": "Хуцір-Мыхайліўскі",
+             "name_en_kmu2010": "Khutir-Mykhailivskyi", "ocha_en": "Druzhba",
+             "name_ru_guess": "Дружба|Хутор-Михайловский"},
+            ("Дружба",),
+        ),
+        ({"name_uk": "Спаське", "uk_other_variants": "Ленінське"}, ("Ленінське",)),
+        ({"name_uk": "Глухів", "uk_other_variants": "Глухіў"}, ()),
+        ({"name_uk": "Есмань", "uk_other_variants": "Єсмань"}, ("Єсмань",)),
+        ({"name_uk": "Суми", "name_ru_guess": "Сумы"}, ()),  # no former-name columns
+    ],
+)  # fmt: skip
+def test_former_names(row: dict[str, str], former: tuple[str, ...]) -> None:
+    assert former_names(row) == former
 
 
 @pytest.mark.parametrize(
@@ -185,6 +238,13 @@ def test_russian_rule_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
         ("В’язове", "Вязовое", ("Вязовое",)),  # the apostrophe is not a word break
         ("Вільшана", "Ольшана", ("Ольшана",)),  # prothetic в
         ("Миколаївка", "Жовтневе|Николаевка", ("Николаевка",)),  # Микола / Никола
+        ("Старе Село", "Стари Село|Червоное", ()),  # no Russian adjective ending
+        ("Кривий Ріг", "Криви Рог|Кривой Рог", ("Кривой Рог",)),
+        ("Козачі Майдани", "Казачьи Майданы", ("Казачьи Майданы",)),  # possessive -ьи
+        ("Марчишина Буда", "Марчихина Буда", ("Марчихина Буда",)),  # possessive -ина
+        ("Бринці-Загірні", "Брынци-Загорные", ("Брынци-Загорные",)),  # a hyphen joins nouns
+        ("Кам’янобрідський", "Кембридж", ()),  # more than three letters apart
+        ("Дніпро", "Днепропетровск", ()),
     ],
 )
 def test_russian_reference(uk: str, guess: str, kept: tuple[str, ...]) -> None:
