@@ -251,17 +251,10 @@ class Resolver:
         try:
             pool = self.fallback.candidates(mention, near=context.focus)
         except GeocoderError as err:
-            return Resolution(
-                mention, None, 0.0, 0, "unresolved", f"unresolved: {err}", flags=("geocoder_error",)
-            )
+            return _unresolved(mention, str(err), flags=("geocoder_error",))
         if not pool:
-            return Resolution(
-                mention,
-                None,
-                0.0,
-                0,
-                "unresolved",
-                f"unresolved: no gazetteer tier and no geocoder result for {mention.surface!r}",
+            return _unresolved(
+                mention, f"no gazetteer tier and no geocoder result for {mention.surface!r}"
             )
         best = pool[0]
         flags: tuple[str, ...] = ()
@@ -292,13 +285,8 @@ class Resolver:
         self, mention: Mention, pool: list[Candidate], context: _ArticleContext, text: str
     ) -> Resolution:
         if not pool:
-            return Resolution(
-                mention,
-                None,
-                0.0,
-                0,
-                "unresolved",
-                f"unresolved: {mention.surface!r} is in no gazetteer tier (geocoder off)",
+            return _unresolved(
+                mention, f"{mention.surface!r} is in no gazetteer tier (geocoder off)"
             )
         scored = sorted(
             (self._score(c, mention, context) for c in pool),
@@ -448,6 +436,10 @@ def _sector(area: Place, key: str) -> Place:
         coord_source=f"centre of {area.name} ({area.coord_source})",
         variants=(),
     )
+
+
+def _unresolved(mention: Mention, why: str, *, flags: tuple[str, ...] = ()) -> Resolution:
+    return Resolution(mention, None, 0.0, 0, "unresolved", f"unresolved: {why}", flags=flags)
 
 
 def _override(mention: Mention, place: Place) -> Resolution:
