@@ -107,6 +107,32 @@ class Gazetteer:
         """Every skeleton key."""
         return self._by_skeleton.keys()
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # The indexes are read-only views, which pickle cannot copy: pickle their dicts.
+        return _restore, (
+            self.tier,
+            self.places,
+            dict(self._by_id),
+            dict(self._by_key),
+            dict(self._by_skeleton),
+        )
+
+
+def _restore(
+    tier: str,
+    places: tuple[Place, ...],
+    by_id: dict[str, Place],
+    by_key: dict[str, tuple[Place, ...]],
+    by_skeleton: dict[str, tuple[Place, ...]],
+) -> Gazetteer:
+    return Gazetteer(
+        tier,
+        places,
+        MappingProxyType(by_id),
+        MappingProxyType(by_key),
+        MappingProxyType(by_skeleton),
+    )
+
 
 def _float(value: str, where: str) -> float | None:
     if value == "":

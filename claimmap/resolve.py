@@ -21,17 +21,23 @@ geo-precision (ACLED: 1 place, 2 near / part of an area, 3 region), the runners-
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import math
+import os
+import pickle
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from claimmap.extract import KeySet, extract_mentions
-from claimmap.gazetteer import Gazetteer, load_sumy, load_ukraine, load_world
+from claimmap.gazetteer import FILES, Gazetteer, data_dir, load_sumy, load_ukraine, load_world
 from claimmap.geocode import haversine_km
 from claimmap.records import Candidate, Mention, Place, Resolution
 from claimmap.variants import normalise, skeleton
@@ -380,8 +386,61 @@ class Resolver:
 
 @lru_cache(maxsize=1)
 def _offline_index() -> tuple[tuple[Gazetteer, ...], KeySet]:
+    """The three offline tiers and the extractor's key set, from the cache when it is current.
+
+    Building them normalises ~200,000 spellings (about 5 s); the pickled result loads in about
+    0.6 s. The cache file lives in the user cache directory (CLAIMMAP_CACHE_DIR overrides it, an
+    empty value turns it off) and is named by a digest of the gazetteer files and of the code
+    that builds the index, so an edit of either makes a new one. A damaged cache is rebuilt."""
+    path = _index_cache_path()
+    if path is not None and path.is_file():
+        gc.disable()  # a pickle of many small objects loads twice as fast without collections
+        try:
+            with path.open("rb") as fh:
+                cached = pickle.load(fh)
+            if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], KeySet):
+                return cached
+        except (
+            OSError,
+            EOFError,
+            pickle.UnpicklingError,
+            AttributeError,
+            ImportError,
+            IndexError,
+            TypeError,
+            ValueError,
+        ):
+            pass  # rebuilt below
+        finally:
+            gc.enable()
     gazetteers = (load_sumy(), load_ukraine(), load_world())
-    return gazetteers, keyset_for(gazetteers)
+    built = (gazetteers, keyset_for(gazetteers))
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(path)  # atomic: a concurrent reader sees the old file or the new one
+        except OSError:
+            pass  # a read-only cache directory only costs speed
+    return built
+
+
+def _index_cache_path() -> Path | None:
+    folder = os.environ.get("CLAIMMAP_CACHE_DIR")
+    if folder == "":
+        return None
+    if folder is None:
+        from platformdirs import user_cache_dir
+
+        folder = user_cache_dir("claimmap")
+    digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
+    code = Path(__file__).resolve().parent
+    for name in ("records.py", "variants.py", "gazetteer.py", "extract.py", "resolve.py"):
+        digest.update((code / name).read_bytes())
+    for name in sorted(FILES.values()):
+        digest.update((data_dir() / name).read_bytes())
+    return Path(folder) / f"offline-index-{digest.hexdigest()[:20]}.pickle"
 
 
 def keyset_for(gazetteers: Iterable[Gazetteer]) -> KeySet:
