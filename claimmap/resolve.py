@@ -322,7 +322,6 @@ class Resolver:
         # Runners-up carry their share of the evidence (softmax over the scores), in [0, 1].
         total = sum(math.exp(s.score - best.score) for s in scored)
         # A region reading keeps the settlement it displaced as the first runner-up.
-        # Their spelling lists are left out: they are read by name and id, and stored per mention.
         losers = scored if region is not None else scored[1:]
         runners = tuple(
             replace(
@@ -332,8 +331,16 @@ class Resolver:
             )
             for s in losers[:RUNNERS_UP]
         )
+        # The answer carries no spelling list: those stay in the gazetteer (and were most of
+        # what the database stored per mention); the mention keeps the spelling that was seen.
         return Resolution(
-            mention, place, round(confidence, 3), precision, place.tier, reason, runners
+            mention,
+            replace(place, variants=()),
+            round(confidence, 3),
+            precision,
+            place.tier,
+            reason,
+            runners,
         )
 
     def _region_reading(
