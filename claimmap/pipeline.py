@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from claimmap.claims import extract_claims
 from claimmap.errors import ClaimMapError, IngestError
 from claimmap.events import build_events
@@ -27,6 +29,7 @@ from claimmap.ingest import expand_paths, read_bytes, read_path, read_text
 from claimmap.records import Article, ArticleAnalysis, Event, Place
 from claimmap.resolve import GazetteerTier, Resolver
 from claimmap.storage import Store, open_store
+from claimmap.variants import normalise
 
 __all__ = ["SEEDS_DIR", "IngestSummary", "Pipeline", "Progress"]
 
@@ -71,6 +74,7 @@ class Pipeline:
     def __init__(self, *, store: Store, resolver: Resolver) -> None:
         self.store = store
         self.resolver = resolver
+        self._names: dict[str, tuple[Place, ...]] | None = None
 
     @classmethod
     def open(
@@ -209,9 +213,27 @@ class Pipeline:
         self.rebuild_events()
 
     def search_places(self, query: str, *, limit: int = 10) -> list[Place]:
-        """Places whose name matches ``query``, best first, for the correction picker."""
-        candidates = self.resolver.candidates_for(query) if query.strip() else []
+        """Places whose name matches ``query``, best first, for the correction picker: what the
+        resolver would answer, then Sumy-oblast names that start with the query ("Oleks"),
+        then close spellings (rapidfuzz)."""
+        key = normalise(query)
+        if not key:
+            return []
         seen: dict[str, Place] = {}
-        for candidate in candidates:
+        for candidate in self.resolver.candidates_for(query):
             seen.setdefault(candidate.place.place_id, candidate.place)
+        names = self._search_names()
+        starts = sorted(k for k in names if k.startswith(key))
+        close = process.extract(key, list(names), scorer=fuzz.WRatio, limit=limit, score_cutoff=80)
+        for name in [*starts, *(c[0] for c in close)]:
+            for place in names[name]:
+                seen.setdefault(place.place_id, place)
+            if len(seen) >= limit:
+                break
         return list(seen.values())[:limit]
+
+    def _search_names(self) -> dict[str, tuple[Place, ...]]:
+        if self._names is None:
+            sumy = self.gazetteer
+            self._names = {key: sumy.lookup(key) for key in sumy.keys()}  # noqa: SIM118
+        return self._names

@@ -139,3 +139,17 @@ def test_override_covers_the_same_spelling_in_the_article(pipeline: Pipeline) ->
     miropol = [r for r in pipeline.store.resolutions() if r.mention.surface == "Miropol"]
     assert {r.place.place_id for r in miropol} == {"UA59080170010043659"}  # type: ignore[union-attr]
     assert not any("override" in r.flags for r in miropol)  # other names are left alone
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Oleks", "Oleksandrivka"),
+        ("kondrat", "Kindrativka"),
+        ("Vorozhna", "Vorozhba"),
+    ],
+)
+def test_search_places_takes_prefixes_and_typos(
+    pipeline: Pipeline, query: str, expected: str
+) -> None:
+    assert expected in [p.name for p in pipeline.search_places(query)]
