@@ -79,8 +79,10 @@ def main() -> None:
     names = [p.name for p in rng.sample(sumy, 48)]
     article = build_article(names)
     resolutions = resolver.resolve_text(article, article_id="bench")
-    print(f"article: {len(article):,} characters, {len(resolutions)} mentions "
-          f"({sum(r.place is not None for r in resolutions)} resolved)")
+    print(
+        f"article: {len(article):,} characters, {len(resolutions)} mentions "
+        f"({sum(r.place is not None for r in resolutions)} resolved)"
+    )
 
     resolve_s = timed(lambda: resolver.resolve_text(article, article_id="bench"), args.runs)
 
@@ -93,11 +95,15 @@ def main() -> None:
     scan_s = timed(lambda: sum(1 for _ in automaton.iter(normalise(article))), args.runs)
     hits = sum(1 for _ in automaton.iter(lowered))
 
-    print(f"extract + resolve: {resolve_s * 1000:7.2f} ms per article "
-          f"({1 / resolve_s:8.0f} articles/s, {len(article) / resolve_s / 1e6:6.2f} MB/s)")
-    print(f"Aho-Corasick scan: {scan_s * 1000:7.2f} ms per article "
-          f"({1 / scan_s:8.0f} articles/s, {len(article) / scan_s / 1e6:6.2f} MB/s; "
-          f"{hits} raw key hits, substrings included)")
+    print(
+        f"extract + resolve: {resolve_s * 1000:7.2f} ms per article "
+        f"({1 / resolve_s:8.0f} articles/s, {len(article) / resolve_s / 1e6:6.2f} MB/s)"
+    )
+    print(
+        f"Aho-Corasick scan: {scan_s * 1000:7.2f} ms per article "
+        f"({1 / scan_s:8.0f} articles/s, {len(article) / scan_s / 1e6:6.2f} MB/s; "
+        f"{hits} raw key hits, substrings included)"
+    )
     print(f"ratio: claimmap takes {resolve_s / scan_s:.1f}x the Aho-Corasick lower bound")
 
 

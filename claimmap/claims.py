@@ -247,6 +247,10 @@ _REFERENCE = re.compile(
     r"not far from|outskirts of)\s+(?:the\s+)?(?:(?:village|town|city|settlement) of\s+)?$"
 )
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
+#: A "sentence" longer than this (a scraped page with no full stops) is cut at white space, so the
+#: work per place mention stays bounded; no real sentence is this long.
+MAX_SENTENCE_CHARS = 2000
+_SPACES = re.compile(r"\s*")
 _ORIGIN = re.compile(r"\bfrom\s+(?:[\w'-]+\s+){0,4}$")
 _TARGET = re.compile(r"\b(?:toward|towards|to|into|on|in the direction of)\s+(?:[\w'-]+\s+){0,4}$")
 _PASSIVE_GAP = re.compile(
@@ -331,7 +335,7 @@ def _sentences(text: str) -> list[tuple[int, int, int]]:
                 start, last = lo + tokens[0].offset, tokens[-1]
                 end = lo + last.offset + len(last.value)
                 if text[end - len(last.value) : end] != last.value:  # rejoined "hy-\nphen"
-                    end = lo + last.offset + len(text[lo + last.offset :].split(None, 1)[0])
+                    end = lo + last.offset + len(text[lo + last.offset : hi].split(None, 1)[0])
                 spans.append((start, end, para_no))
     # syntok may drop characters between tokens: make each sentence run to the next one.
     fixed: list[tuple[int, int, int]] = []
@@ -340,13 +344,21 @@ def _sentences(text: str) -> list[tuple[int, int, int]]:
         tail = text[end:stop]
         if tail.strip() and "\n\n" not in tail:
             end = end + len(tail.rstrip())
+        while end - start > MAX_SENTENCE_CHARS:
+            cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+            cut = cut if cut != -1 else start + MAX_SENTENCE_CHARS
+            fixed.append((start, cut, para))
+            start = _SPACES.match(text, cut).end()  # type: ignore[union-attr]
         fixed.append((start, end, para))
     return fixed
 
 
 def _lower(text: str) -> str:
     """Lower-case without changing length, with curly apostrophes made straight."""
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text).replace("’", "'")
+    low = text.lower()  # one pass in C; char by char only when a letter lowers to two ("İ")
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.replace("’", "'")
 
 
 def _check(article: Article, resolutions: Sequence[Resolution]) -> None:
@@ -503,6 +515,7 @@ def extract_claims(
                 hits=_find_triggers(low, lo, hi),
                 starts=_clause_starts(low, lo, hi),
                 stance=_stance(low[lo:hi]),
+                sentence=text[lo:hi],
             )
             if inside:
                 claims.extend(sentence.claims(inside))
@@ -521,8 +534,12 @@ def _unrepeated(claims: list[Claim]) -> tuple[Claim, ...]:
     already has: a headline printed again as the first paragraph says it once, not twice."""
     seen: set[tuple[str, str, str, str]] = set()
     kept = []
+    normal: dict[tuple[int, int], str] = {}  # a long sentence with many places: normalise once
     for claim in claims:
-        key = (" ".join(claim.sentence.split()), claim.place_id, claim.event_type, claim.role)
+        span = (claim.sentence_start, claim.sentence_end)
+        if span not in normal:
+            normal[span] = " ".join(claim.sentence.split())
+        key = (normal[span], claim.place_id, claim.event_type, claim.role)
         if key not in seen:
             seen.add(key)
             kept.append(claim)
@@ -554,6 +571,7 @@ class _Sentence:
     hits: list[_Hit]  #: triggers
     starts: list[int]  #: clause starts
     stance: str  #: sentence-level status
+    sentence: str  #: ``text[lo:hi]``, sliced once: every claim of the sentence shares it
 
     def clause(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self.starts, pos)
@@ -564,7 +582,7 @@ class _Sentence:
             article_id=self.article_id,
             sentence_start=self.lo,
             sentence_end=self.hi,
-            sentence=self.text[self.lo : self.hi],
+            sentence=self.sentence,
             attribution=self.attribution,
             place_id=res.place.place_id if res.place else "",
             mention_start=start,

@@ -9,8 +9,8 @@
 Every column is described in docs/COLUMNS.md. CSV is RFC 4180 (``\\r\\n`` line ends, quotes
 doubled), returned as ``str``: write it as UTF-8 (``utf-8-sig`` if Excel must open it). Text
 cells that a spreadsheet would run as a formula (starting with ``= + - @``, a tab, CR or LF,
-also after leading spaces) get a leading ``'``; plain numbers are left as they are. GeoJSON
-(RFC 7946) and JSON Lines carry the unmodified values.
+also after leading white space or quotes) get a leading ``'``; plain numbers are left as they are.
+GeoJSON (RFC 7946) and JSON Lines carry the unmodified values.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ JOINER = " | "
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: What a spreadsheet may skip before it looks for a formula: white space and quotes.
+_LEADING = " \u00a0\u3000\"'“”‘’«»"
 
 
 def safe_cell(value: object) -> str:
@@ -51,7 +53,7 @@ def safe_cell(value: object) -> str:
     text = str(value)
     if _NUMBER.fullmatch(text):
         return text
-    if text.startswith(_FORMULA_START) or text.lstrip(" ").startswith(_FORMULA_START):
+    if text.startswith(_FORMULA_START) or text.lstrip(_LEADING).startswith(_FORMULA_START):
         return "'" + text
     return text
 

@@ -31,8 +31,13 @@ __all__ = ["KeySet", "extract_mentions"]
 
 MAX_TOKENS = 4
 # A word, with inner apostrophes and hyphens (Mar'yanivka, Novo-Oleksandrivka) but not a
-# possessive ending (Ukraine's -> Ukraine).
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ](?!s\b)[^\W\d_]+|-[^\W\d_]+)*")
+# possessive ending (Ukraine's -> Ukraine). Combining marks (a stress accent, "Kondrato\u0301vka")
+# stay inside the word: a letter followed by marks is one character to a reader.
+_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_LETTERS = rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}])*"
+_TOKEN = re.compile(rf"{_LETTERS}(?:['’ʼ](?!s\b){_LETTERS}|-{_LETTERS})*")
+#: A line longer than this is prose, never a Title Case headline (bounds the work per name).
+_HEADLINE_MAX = 300
 
 # Words after a name that make it an area, and the kind they make.
 _SUFFIX_KINDS: dict[str, str] = {
@@ -185,9 +190,12 @@ def _suffix_kind(text: str, end: int) -> tuple[str, int] | None:
 
 def _title_case_line(text: str, pos: int) -> bool:
     """Whether the line around ``pos`` is a Title Case headline."""
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    words = [w for w in _TOKEN.findall(text[start : end if end != -1 else len(text)]) if len(w) > 3]
+    start = text.rfind("\n", max(0, pos - _HEADLINE_MAX), pos) + 1
+    end = text.find("\n", pos, pos + _HEADLINE_MAX)
+    end = len(text) if end == -1 and len(text) - pos <= _HEADLINE_MAX else end
+    if (start == 0 and pos > _HEADLINE_MAX) or end == -1:
+        return False
+    words = [w for w in _TOKEN.findall(text[start:end]) if len(w) > 3]
     return len(words) >= 4 and sum(_is_capitalised(w) for w in words) >= 0.7 * len(words)
 
 
@@ -195,7 +203,8 @@ def _person_names(text: str, tokens: list[re.Match[str]]) -> set[str]:
     """Surnames the text introduces as people ("journalist Vladimir Boyko" -> {"boyko", ...})."""
     people: set[str] = set()
     for i, tok in enumerate(tokens):
-        if not _is_capitalised(tok.group()) or not _PERSON_CUES.search(text[: tok.start()][-40:]):
+        cue = text[max(0, tok.start() - 40) : tok.start()]
+        if not _is_capitalised(tok.group()) or not _PERSON_CUES.search(cue):
             continue
         j = i
         while (

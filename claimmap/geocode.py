@@ -14,6 +14,8 @@ them this module adds what the pipeline needs:
 * a circuit breaker: once the service is unreachable (refused, DNS failure, timeout) every later
   call fails at once for ``cooldown_seconds``, so an offline ingest never hangs;
 * bounded retries: 429 waits for ``Retry-After`` (capped), 5xx backs off, at most ``max_retries``;
+  a service still refusing after them opens the circuit too, so a batch never sleeps per name;
+* answers are checked before they are cached: a result without coordinates is an error;
 * a viewbox around the article's other places and a country filter (UA, RU, BY by default).
 
 Clock and sleep are injected, so tests run without waiting.
@@ -206,10 +208,11 @@ class NominatimTier:
         cached = self.cache.cache_get(key)
         if cached is not None:
             raws = json.loads(cached)
+            places = [place_from_raw(r) for r in raws]
         else:
             raws = self._fetch(query, params)
+            places = [place_from_raw(r) for r in raws]  # GeocoderError before anything is cached
             self.cache.cache_put(key, json.dumps(raws, sort_keys=True))
-        places = [place_from_raw(r) for r in raws]
         ranked = sorted(places, key=lambda p: _distance_key(p, near))
         return [
             Candidate(p, round(0.75 - 0.05 * i, 3), "geocoder", query) for i, p in enumerate(ranked)
@@ -235,6 +238,7 @@ class NominatimTier:
             except GeocoderRateLimited as err:
                 wait = min(float(err.retry_after or 1.0), self.max_retry_after)
                 if attempt > self.max_retries:
+                    self._trip(f"rate-limited (429) after {attempt} tries")
                     raise GeocoderUnavailable(
                         f"geocoder rate-limited (429) after {attempt} tries"
                     ) from err
@@ -245,10 +249,13 @@ class NominatimTier:
                 raise GeocoderError(f"geocoder sent a malformed answer: {err}") from err
             except GeocoderServiceError as err:
                 if attempt > self.max_retries:
+                    self._trip(f"server error after {attempt} tries: {err}")
                     raise GeocoderError(f"geocoder error after {attempt} tries: {err}") from err
                 self._sleep(min(2.0**attempt, self.max_retry_after))
-            except ValueError as err:  # json.JSONDecodeError from a garbage body
-                raise GeocoderError(f"geocoder sent a malformed answer: {err}") from err
+            except (ValueError, TypeError, KeyError, AttributeError) as err:
+                # a garbage body (JSONDecodeError), or JSON that is not a list of places
+                # (geopy's parser raises TypeError/KeyError on results without coordinates)
+                raise GeocoderError(f"geocoder sent a malformed answer: {err!r:.200}") from err
         return [loc.raw for loc in (result or []) if isinstance(getattr(loc, "raw", None), dict)]
 
     def _trip(self, reason: str) -> None:

@@ -176,20 +176,29 @@ class Pipeline:
                 failed.append((name, str(err)))
         if progress is not None:
             progress(len(items), len(items), "")
-        if ingested:
+        if ingested or duplicates:  # duplicates too: a killed run may have stored them unmerged
             self.rebuild_events()
         return IngestSummary(tuple(ingested), tuple(duplicates), tuple(failed))
 
     # -- events and corrections -------------------------------------------------------------
 
     def rebuild_events(self) -> list[Event]:
-        """Merge every stored claim into events again and store them."""
-        articles = {a.article_id: a for a in self.store.articles()}
-        places = {
-            r.place.place_id: r.place for r in self.store.resolutions() if r.place is not None
-        }
-        events = build_events(self.store.claims(), articles=articles, places=places)
-        self.store.replace_events(events)
+        """Merge every stored claim into events again and store them.
+
+        Another process may store an article while this one merges; when the articles changed
+        meanwhile, merge again. That process rebuilds after its own last article too, so the
+        last rebuild to finish has seen every article."""
+        for _ in range(5):
+            before = {a.article_id for a in self.store.articles()}
+            claims = self.store.claims()  # then articles and places: they hold every claim's
+            articles = {a.article_id: a for a in self.store.articles()}
+            places = {
+                r.place.place_id: r.place for r in self.store.resolutions() if r.place is not None
+            }
+            events = build_events(claims, articles=articles, places=places)
+            self.store.replace_events(events)
+            if {a.article_id for a in self.store.articles()} == before:
+                break
         return events
 
     def override(self, mention_id: str, place_id: str) -> None:

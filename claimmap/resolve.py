@@ -350,7 +350,8 @@ class Resolver:
         if mention.kind != "settlement" or mention.key not in context.area_keys:
             return None
         sentence = _sentence_around(text, mention.start, mention.end)
-        if _CITY_CUE.search(sentence) or not _REGION_PREP.search(text[: mention.start][-20:]):
+        before = text[max(0, mention.start - 20) : mention.start]
+        if _CITY_CUE.search(sentence) or not _REGION_PREP.search(before):
             return None
         area = context.area_keys[mention.key]
         return area, (
@@ -472,10 +473,11 @@ def _stem(name: str) -> str:
     return key
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
-    right = min(right_candidates) if right_candidates else len(text)
+def _sentence_around(text: str, start: int, end: int, *, limit: int = 1000) -> str:
+    lo, hi = max(0, start - limit), end + limit  # bounded: a page may be one endless line
+    left = max(text.rfind(". ", lo, start), text.rfind("\n", lo, start), lo - 1) + 1
+    right_candidates = [i for i in (text.find(". ", end, hi), text.find("\n", end, hi)) if i != -1]
+    right = min(right_candidates) if right_candidates else min(len(text), hi)
     return text[left:right]
 
 
@@ -486,7 +488,8 @@ def _precision(mention: Mention, place: Place, text: str) -> int:
         "country",
     ):
         return 3
-    if place.kind in ("hromada", "raion") or _NEAR_CUE.search(text[: mention.start][-40:]):
+    before = text[max(0, mention.start - 40) : mention.start]
+    if place.kind in ("hromada", "raion") or _NEAR_CUE.search(before):
         return 2
     return 1
 

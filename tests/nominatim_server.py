@@ -1,8 +1,9 @@
 """A small local HTTP server that speaks Nominatim's ``/search`` JSON API, for tests.
 
 It is a real server on 127.0.0.1 (geopy talks HTTP to it); ``mode`` makes it misbehave the ways
-the real service does: 429 with Retry-After, 500, a body that is not JSON, an empty answer, a
-hang longer than the client's timeout.
+the real service does: 429 with Retry-After, 500, a body that is not JSON, JSON that is not a
+list of places or has results without coordinates, an empty answer, a result in another country,
+a hang longer than the client's timeout.
 """
 
 from __future__ import annotations
@@ -108,6 +109,10 @@ def _handler(state: NominatimStandIn) -> type[BaseHTTPRequestHandler]:
                 self._send(500, b'{"error": "internal"}')
             elif mode == "garbage":
                 self._send(200, b"<html>this is not json")
+            elif mode == "nocoords":
+                self._send(200, b'[{"place_id": 1, "osm_type": "node", "osm_id": 1, "name": "X"}]')
+            elif mode == "object":
+                self._send(200, b'{"error": "Database connection failed"}')
             elif mode == "empty":
                 self._send(200, b"[]")
             elif mode == "hang":
