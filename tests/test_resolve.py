@@ -145,23 +145,23 @@ def test_override_wins_and_says_so(resolver: Resolver) -> None:
 
 
 def test_offline_index_cache_round_trips_and_survives_damage(tmp_path, monkeypatch) -> None:
-    from claimmap import resolve
+    from claimmap import gazetteer
 
     monkeypatch.setenv("CLAIMMAP_CACHE_DIR", str(tmp_path))
-    resolve._offline_index.cache_clear()
+    gazetteer.load_offline.cache_clear()
     try:
-        built = resolve._offline_index()
+        built = gazetteer.load_offline()
         (cache,) = tmp_path.glob("offline-index-*.pickle")
-        resolve._offline_index.cache_clear()
-        loaded = resolve._offline_index()
+        gazetteer.load_offline.cache_clear()
+        loaded = gazetteer.load_offline()
         assert loaded is not built
         assert [len(g) for g in loaded[0]] == [len(g) for g in built[0]]
         assert loaded[1].kinds == built[1].kinds
         assert loaded[0][0].get("UA59080170090050969") == built[0][0].get("UA59080170090050969")
         cache.write_bytes(b"not a pickle")
-        resolve._offline_index.cache_clear()
-        rebuilt = resolve._offline_index()
+        gazetteer.load_offline.cache_clear()
+        rebuilt = gazetteer.load_offline()
         assert rebuilt[1].kinds == built[1].kinds
         assert cache.read_bytes() != b"not a pickle"  # replaced by a good one
     finally:
-        resolve._offline_index.cache_clear()
+        gazetteer.load_offline.cache_clear()
