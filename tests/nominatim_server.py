@@ -65,6 +65,21 @@ PLACES: dict[str, list[dict[str, Any]]] = {
 }
 
 
+class FakeClock:
+    """A clock and a sleep for the geocoder: sleeping only moves the clock, and is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 @dataclass
 class NominatimStandIn:
     """Server state: what it answers and what it was asked."""

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import HAND_PLACES
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -284,22 +285,12 @@ def test_split_sentences_rejects_non_text() -> None:
 
 # ---- the seeds -------------------------------------------------------------------------
 
-SEED_PLACES = {
-    "Alexandria": Place("UA-alex", "settlement", "Oleksandriia"),
-    "Miropol": Place("UA-myro", "settlement", "Myropillia"),
-    "Yunakivka": Place("UA-yuna", "settlement", "Yunakivka"),
-    "Kondratovka": Place("UA-kond", "settlement", "Kindrativka"),
-    "Sumy direction": Place("sector:sumy", "sector", "Sumy direction"),
-    "Sumy front": Place("sector:sumy", "sector", "Sumy direction"),
-    "Ukraine": Place("country:UA", "country", "Ukraine"),
-}
-
 
 def seed_claims(path: Path) -> list:
     text = path.read_text(encoding="utf-8")
     article = Article(path.stem, text.splitlines()[0], text, path=path.name)
     resolutions = []
-    for name, place in SEED_PLACES.items():
+    for name, place in HAND_PLACES.items():
         for m in re.finditer(rf"\b{re.escape(name)}\b", text):
             precision = 3 if place.kind == "sector" else 1
             resolutions.append(

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import HAND_PLACES
 
 from claimmap.claims import extract_claims
 from claimmap.errors import ClaimInputError, ClaimMapError, UnknownPlaceError
@@ -200,16 +201,6 @@ def test_bad_claims_raise_clear_errors(change: dict, error: type, message: str) 
 
 # ---- the seeds, end to end --------------------------------------------------------------
 
-SEED_PLACES = {
-    "Alexandria": Place("UA-alex", "settlement", "Oleksandriia"),
-    "Miropol": Place("UA-myro", "settlement", "Myropillia"),
-    "Yunakivka": Place("UA-yuna", "settlement", "Yunakivka"),
-    "Kondratovka": Place("UA-kond", "settlement", "Kindrativka"),
-    "Sumy direction": Place("sector:sumy", "sector", "Sumy direction"),
-    "Sumy front": Place("sector:sumy", "sector", "Sumy direction"),
-    "Ukraine": Place("country:UA", "country", "Ukraine"),
-}
-
 
 def seed_events(dates: tuple[str, str]) -> list:
     paths = sorted(SEEDS.glob("*.txt"))
@@ -220,7 +211,7 @@ def seed_events(dates: tuple[str, str]) -> list:
         art = Article(path.stem, text.splitlines()[0], text, published=published, origin_id=origin)
         articles[art.article_id] = art
         resolutions = []
-        for name, place in SEED_PLACES.items():
+        for name, place in HAND_PLACES.items():
             start = text.find(name)
             while start != -1:
                 end = start + len(name)
@@ -229,7 +220,7 @@ def seed_events(dates: tuple[str, str]) -> list:
                 resolutions.append(Resolution(mention, place, 0.9, precision, "sumy", "exact"))
                 start = text.find(name, end)
         claims.extend(extract_claims(art, resolutions))
-    places = {p.place_id: p for p in SEED_PLACES.values()}
+    places = {p.place_id: p for p in HAND_PLACES.values()}
     return build_events(claims, articles=articles, places=places)
 
 

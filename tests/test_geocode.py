@@ -6,24 +6,11 @@ import socket
 import time
 
 import pytest
-from nominatim_server import NominatimStandIn, serve
+from nominatim_server import FakeClock, NominatimStandIn, serve
 
 from claimmap.errors import GeocoderError, GeocoderUnavailable
 from claimmap.geocode import USER_AGENT, MemoryCache, NominatimTier
 from claimmap.records import Mention
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def mention(name: str) -> Mention:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from nominatim_server import NominatimStandIn, serve
+from nominatim_server import FakeClock, NominatimStandIn, serve
 
 from claimmap.errors import DatabaseCorruptError, IngestError, SchemaVersionError
 from claimmap.export import events_csv, events_geojson, mentions_csv, safe_cell
@@ -406,19 +406,6 @@ def test_sql_text_in_titles_and_text_is_stored_as_data(tmp_path: Path, resolver:
 # --- geocoder faults, through the pipeline -------------------------------------------------
 
 UNKNOWN = "Russian troops shelled the village of Hlybnivka and the village of Zzyzxivka near Sumy."
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def geocoded(
