@@ -356,7 +356,9 @@ def review(s: Shared, articles: dict[str, Article], resolutions: list[Resolution
 
 
 def add_articles(s: Shared) -> None:
-    report: IngestSummary | None = st.session_state.pop("cm_ingest_report", None)
+    # The last report stays until the next ingest: the map component can trigger a rerun
+    # right after st.rerun(), and a report shown only once would flash by unseen.
+    report: IngestSummary | None = st.session_state.get("cm_ingest_report")
     if report is not None:
         if report.ingested:
             st.success(md(f"Added {len(report.ingested)}: {', '.join(report.ingested)}"))
@@ -440,7 +442,7 @@ def main() -> None:
         st.rerun()
     st.title("claimmap · Sumy oblast")
     st.caption(f"{len(articles)} articles · {len(events)} events · {len(shown)} match the filters")
-    if flash := st.session_state.pop("cm_flash", None):
+    if flash := st.session_state.get("cm_flash"):  # kept until the next change (see add_articles)
         st.success(md(flash))
     chosen = next((e for e in shown if e.event_id == st.session_state.get("cm_selected")), None)
     tab_map, tab_review, tab_articles, tab_add, tab_export = st.tabs(
