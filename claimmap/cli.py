@@ -58,9 +58,7 @@ def _progress_bar() -> Callable[[int, int, str], None]:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    from claimmap.pipeline import Pipeline
-
-    pipeline = Pipeline.open(db=":memory:", offline=getattr(args, "offline", False) or None)
+    pipeline = _pipeline(args, db=":memory:")
     candidates = pipeline.resolver.candidates_for(args.name, context=args.context or "")
     if not candidates:
         print(f"no candidates for {args.name!r}", file=sys.stderr)
@@ -78,9 +76,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 def cmd_mentions(args: argparse.Namespace) -> int:
     from claimmap.export import mentions_csv, mentions_jsonl
     from claimmap.ingest import expand_paths, read_path
-    from claimmap.pipeline import Pipeline
 
-    pipeline = Pipeline.open(db=":memory:", offline=getattr(args, "offline", False) or None)
+    pipeline = _pipeline(args, db=":memory:")
     failed = 0
     resolutions = []
     articles = {}

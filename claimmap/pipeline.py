@@ -74,7 +74,7 @@ class Pipeline:
     def __init__(self, *, store: Store, resolver: Resolver) -> None:
         self.store = store
         self.resolver = resolver
-        self._names: dict[str, tuple[Place, ...]] | None = None
+        self._names: tuple[str, ...] | None = None
 
     @classmethod
     def open(
@@ -231,18 +231,13 @@ class Pipeline:
         seen: dict[str, Place] = {}
         for candidate in self.resolver.candidates_for(query):
             seen.setdefault(candidate.place.place_id, candidate.place)
-        names = self._search_names()
-        starts = sorted(k for k in names if k.startswith(key))
-        close = process.extract(key, list(names), scorer=fuzz.WRatio, limit=limit, score_cutoff=80)
+        if self._names is None:  # the Sumy tier's name keys, sorted, built on first use
+            self._names = tuple(sorted(self.gazetteer.keys()))
+        starts = [k for k in self._names if k.startswith(key)]
+        close = process.extract(key, self._names, scorer=fuzz.WRatio, limit=limit, score_cutoff=80)
         for name in [*starts, *(c[0] for c in close)]:
-            for place in names[name]:
+            for place in self.gazetteer.lookup(name):
                 seen.setdefault(place.place_id, place)
             if len(seen) >= limit:
                 break
         return list(seen.values())[:limit]
-
-    def _search_names(self) -> dict[str, tuple[Place, ...]]:
-        if self._names is None:
-            sumy = self.gazetteer
-            self._names = {key: sumy.lookup(key) for key in sumy.keys()}  # noqa: SIM118
-        return self._names

@@ -29,6 +29,7 @@ from typing import Protocol
 
 import numpy as np
 
+from claimmap.errors import GeocoderError, UnknownPlaceError
 from claimmap.extract import KeySet, extract_mentions
 from claimmap.gazetteer import Gazetteer, keyset_for, load_offline
 from claimmap.geocode import haversine_km
@@ -170,8 +171,6 @@ class Resolver:
 
     def place(self, place_id: str) -> Place:
         """The place with this id in any gazetteer tier (sectors are derived from their oblast)."""
-        from claimmap.errors import UnknownPlaceError
-
         for tier in self.tiers:
             if isinstance(tier, GazetteerTier) and place_id in tier.gazetteer:
                 return tier.gazetteer.get(place_id)
@@ -244,8 +243,6 @@ class Resolver:
         return pool
 
     def _geocode(self, mention: Mention, context: _ArticleContext) -> Resolution:
-        from claimmap.errors import GeocoderError
-
         assert self.fallback is not None
         try:
             pool = self.fallback.candidates(mention, near=context.focus)
@@ -388,7 +385,7 @@ class Resolver:
 def _stem(name: str) -> str:
     """'Sumskyi' -> 'sums', 'Myropilska' -> 'myropil': enough to spot the name in a sentence."""
     key = normalise(name)
-    for ending in ("ska", "skyi", "skyy", "ska hromada", "ivska", "yi", "a"):
+    for ending in ("ska", "skyi", "skyy", "yi", "a"):
         if key.endswith(ending) and len(key) - len(ending) >= 4:
             return key[: -len(ending)]
     return key
