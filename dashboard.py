@@ -4,7 +4,7 @@
 
 Opens on the seed articles (a database is built on the first run). ``CLAIMMAP_DB`` names the
 database file, ``CLAIMMAP_OFFLINE=1`` turns the geocoder off. Only this file imports streamlit;
-the map, the highlighting and the filters are pure functions in ``claimmap.mapview``, the data
+the map, the highlighting and the filters are pure functions in ``claimmap.views.mapview``, the data
 comes from ``claimmap.pipeline``. Widget keys start with ``cm_``.
 """
 
@@ -26,9 +26,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from claimmap.errors import ClaimMapError
-from claimmap.export import EVENT_COLUMNS, event_rows, events_csv, events_geojson, mentions_csv
-from claimmap.ingest import read_text
-from claimmap.mapview import (
+from claimmap.inputs.files import read_text
+from claimmap.pipeline import IngestSummary, Pipeline
+from claimmap.records import Article, Event, Place, Resolution
+from claimmap.views.export import (
+    EVENT_COLUMNS,
+    event_rows,
+    events_csv,
+    events_geojson,
+    mentions_csv,
+)
+from claimmap.views.mapview import (
     build_map,
     event_id_from_tooltip,
     filter_events,
@@ -36,8 +44,6 @@ from claimmap.mapview import (
     selection_layer,
     source_label,
 )
-from claimmap.pipeline import IngestSummary, Pipeline
-from claimmap.records import Article, Event, Place, Resolution
 
 LOW_CONFIDENCE = 0.6  #: the Review tab's default threshold
 REVIEW_LIMIT = 40  #: groups of mentions shown at once in the Review tab

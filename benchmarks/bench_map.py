@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claimmap.claims import EVENT_TYPES  # noqa: E402
-from claimmap.mapview import build_map  # noqa: E402
+from claimmap.claims.claims import EVENT_TYPES  # noqa: E402
 from claimmap.records import Article, Claim, Event, Place  # noqa: E402
+from claimmap.views.mapview import build_map  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [

@@ -17,10 +17,10 @@ import time
 
 import ahocorasick
 
-from claimmap import gazetteer
-from claimmap.gazetteer import keyset_for
-from claimmap.resolve import GazetteerTier, Resolver
-from claimmap.variants import normalise
+from claimmap.places import gazetteer
+from claimmap.places.gazetteer import keyset_for
+from claimmap.places.resolve import GazetteerTier, Resolver
+from claimmap.places.variants import normalise
 
 SENTENCES = (
     "Russian forces launched an assault on {a} and {b}, according to a military source.",

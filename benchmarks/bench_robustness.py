@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claimmap.ingest import read_path  # noqa: E402
+from claimmap.inputs.files import read_path  # noqa: E402
 from claimmap.pipeline import Pipeline  # noqa: E402
 
 NAMES = ("Kondratovka", "Sumy", "Yunakivka", "Myropillia", "Alexandria", "Shostka", "Khotin")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from claimmap.gazetteer import load_sumy
+from claimmap.places.gazetteer import load_sumy
 
 TEMPLATES = (
     "Russian forces have seized control of {a}, according to a military source.",

@@ -74,8 +74,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_mentions(args: argparse.Namespace) -> int:
-    from claimmap.export import mentions_csv, mentions_jsonl
-    from claimmap.ingest import expand_paths, read_path
+    from claimmap.inputs.files import expand_paths, read_path
+    from claimmap.views.export import mentions_csv, mentions_jsonl
 
     pipeline = _pipeline(args, db=":memory:")
     failed = 0
@@ -104,7 +104,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_events(args: argparse.Namespace) -> int:
-    from claimmap.export import events_csv, events_geojson
+    from claimmap.views.export import events_csv, events_geojson
 
     if args.files:  # files given directly: a temporary database
         pipeline = _pipeline(args, db=":memory:")
@@ -136,7 +136,7 @@ def cmd_override(args: argparse.Namespace) -> int:
 
 
 def cmd_build_gazetteer(args: argparse.Namespace) -> int:
-    from claimmap.gazetteer_build import build, default_dirs
+    from claimmap.places.gazetteer_build import build, default_dirs
 
     source, out = default_dirs()
     counts = build(

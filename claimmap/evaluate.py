@@ -1,7 +1,7 @@
 """Measure extraction and resolution against a gold development set, and against a baseline.
 
     >>> from claimmap.evaluate import evaluate, load_devset
-    >>> from claimmap.resolve import Resolver
+    >>> from claimmap.places.resolve import Resolver
     >>> scores = evaluate(Resolver.offline(), load_devset("tests/data/devset.jsonl"))
     >>> 0.0 <= scores.resolution_accuracy <= 1.0
     True
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimmap.errors import ClaimMapError
+from claimmap.places.resolve import Resolver
+from claimmap.places.variants import normalise
 from claimmap.records import Mention
-from claimmap.resolve import Resolver
-from claimmap.variants import normalise
 
 __all__ = ["GoldMention", "Passage", "Scores", "evaluate", "load_devset"]
 

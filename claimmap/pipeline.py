@@ -20,16 +20,16 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from claimmap.claims import extract_claims
+from claimmap.claims.claims import extract_claims
+from claimmap.claims.events import build_events
 from claimmap.errors import ClaimMapError, IngestError
-from claimmap.events import build_events
-from claimmap.extract import extract_mentions
-from claimmap.gazetteer import Gazetteer
-from claimmap.ingest import expand_paths, read_bytes, read_path, read_text
+from claimmap.inputs.files import expand_paths, read_bytes, read_path, read_text
+from claimmap.places.extract import extract_mentions
+from claimmap.places.gazetteer import Gazetteer
+from claimmap.places.resolve import GazetteerTier, Resolver
+from claimmap.places.variants import normalise
 from claimmap.records import Article, ArticleAnalysis, Event, Place
-from claimmap.resolve import GazetteerTier, Resolver
-from claimmap.storage import Store, open_store
-from claimmap.variants import normalise
+from claimmap.store.base import Store, open_store
 
 __all__ = ["SEEDS_DIR", "IngestSummary", "Pipeline", "Progress"]
 
@@ -92,7 +92,7 @@ class Pipeline:
         if not offline:
             from urllib.parse import urlsplit
 
-            from claimmap.geocode import NominatimTier
+            from claimmap.places.geocode import NominatimTier
 
             url = urlsplit(
                 geocoder_url or os.environ.get("CLAIMMAP_GEOCODER_URL") or DEFAULT_GEOCODER

@@ -124,7 +124,7 @@ class Claim:
     sentence_start: int
     sentence_end: int
     sentence: str
-    event_type: str  #: one of claimmap.claims.EVENT_TYPES
+    event_type: str  #: one of claimmap.claims.claims.EVENT_TYPES
     actor: str  #: one of ACTORS
     status: str  #: one of STATUSES
     attribution: str  #: who says so ("a military source"), "" when the text does not say

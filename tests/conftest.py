@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from claimmap.places.resolve import Resolver
 from claimmap.records import Place
-from claimmap.resolve import Resolver
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

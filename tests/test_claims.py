@@ -1,4 +1,4 @@
-"""Tests for claimmap.claims: sentences, triggers, actors, attribution, status, roles, seeds."""
+"""Tests for claimmap.claims.claims: sentences, triggers, actors, attribution, status, roles."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from conftest import HAND_PLACES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimmap.claims import EVENT_TYPES, TRIGGERS, extract_claims, split_sentences
+from claimmap.claims.claims import EVENT_TYPES, TRIGGERS, extract_claims, split_sentences
 from claimmap.errors import ClaimInputError, ClaimMapError
 from claimmap.records import (
     ACTORS,

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SEEDS
 
 from claimmap.cli import build_parser, main
-from claimmap.export import EVENT_COLUMNS
+from claimmap.views.export import EVENT_COLUMNS
 
 MENTION_CONTRACT = [
     "article",

@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from synthetic import write_articles
 
-from claimmap.events import build_events
-from claimmap.ingest import read_path
-from claimmap.storage import open_store
+from claimmap.claims.events import build_events
+from claimmap.inputs.files import read_path
+from claimmap.store.base import open_store
 
-# What dashboard.py does through claimmap.storage, over and over, until the stop file appears.
+# What dashboard.py does through claimmap.store.sqlite, over and over, until the stop file appears.
 READER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from claimmap.storage import open_store
+    from claimmap.store.base import open_store
     db, stop = sys.argv[1], Path(sys.argv[2])
     reads = 0
     deadline = time.monotonic() + 120

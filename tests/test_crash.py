@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 from synthetic import write_articles
 
-from claimmap.ingest import read_path
+from claimmap.inputs.files import read_path
 from claimmap.pipeline import Pipeline
-from claimmap.resolve import Resolver
-from claimmap.storage import open_store
+from claimmap.places.resolve import Resolver
+from claimmap.store.base import open_store
 
 N_ARTICLES = 200
 TRIALS = 20

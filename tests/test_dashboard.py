@@ -13,8 +13,8 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from claimmap.export import EVENT_COLUMNS, MENTION_COLUMNS
 from claimmap.pipeline import Pipeline
+from claimmap.views.export import EVENT_COLUMNS, MENTION_COLUMNS
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 SENTENCE = "Russian troops have seized control of the strategic town of Alexandria"

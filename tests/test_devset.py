@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from claimmap.evaluate import Scores, evaluate, load_devset
-from claimmap.resolve import Resolver
+from claimmap.places.resolve import Resolver
 
 DEVSET = Path(__file__).parent / "data" / "devset.jsonl"
 

@@ -1,4 +1,4 @@
-"""Tests for claimmap.events: merging, counting origins, status, actor, ids, the seeds."""
+"""Tests for claimmap.claims.events: merging, counting origins, status, actor, ids, the seeds."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import HAND_PLACES
 
-from claimmap.claims import extract_claims
+from claimmap.claims.claims import extract_claims
+from claimmap.claims.events import build_events, event_id
 from claimmap.errors import ClaimInputError, ClaimMapError, UnknownPlaceError
-from claimmap.events import build_events, event_id
 from claimmap.records import Article, Claim, Event, Mention, Place, Resolution
 
 SEEDS = Path(__file__).parents[1] / "seeds"

@@ -1,4 +1,4 @@
-"""Tests for claimmap.export: the column contracts, formula safety, quoting, pandas and GeoJSON."""
+"""Tests for claimmap.views.export: column contracts, formula safety, quoting, pandas, GeoJSON."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from claimmap.export import (
+from claimmap.records import Article, Candidate, Claim, Event, Mention, Place, Resolution
+from claimmap.views.export import (
     EVENT_COLUMNS,
     MENTION_COLUMNS,
     event_rows,
@@ -23,7 +24,6 @@ from claimmap.export import (
     mentions_jsonl,
     safe_cell,
 )
-from claimmap.records import Article, Candidate, Claim, Event, Mention, Place, Resolution
 
 DOCS = Path(__file__).parents[1] / "docs" / "COLUMNS.md"
 

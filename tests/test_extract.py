@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import SEEDS
 
-from claimmap.extract import extract_mentions
-from claimmap.resolve import Resolver
+from claimmap.places.extract import extract_mentions
+from claimmap.places.resolve import Resolver
 
 
 def found(resolver: Resolver, text: str) -> list[tuple[str, str]]:

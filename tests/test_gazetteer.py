@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from claimmap.errors import GazetteerFormatError, UnknownPlaceError
-from claimmap.gazetteer import data_dir, load_sumy, load_ukraine, load_world
-from claimmap.gazetteer_build import build, default_dirs, read_geonames, read_joined
-from claimmap.variants import normalise, skeleton
+from claimmap.places.gazetteer import data_dir, load_sumy, load_ukraine, load_world
+from claimmap.places.gazetteer_build import build, default_dirs, read_geonames, read_joined
+from claimmap.places.variants import normalise, skeleton
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).parent / "data" / "gazetteer_sample.tsv"

@@ -9,7 +9,7 @@ import pytest
 from nominatim_server import FakeClock, NominatimStandIn, serve
 
 from claimmap.errors import GeocoderError, GeocoderUnavailable
-from claimmap.geocode import USER_AGENT, MemoryCache, NominatimTier
+from claimmap.places.geocode import USER_AGENT, MemoryCache, NominatimTier
 from claimmap.records import Mention
 
 

@@ -1,4 +1,4 @@
-"""Tests for claimmap.ingest: formats, decoding, refusals, metadata, ids and near-duplicates."""
+"""Tests for claimmap.inputs.files: formats, decoding, refusals, metadata, ids, near-duplicates."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimmap import ingest
 from claimmap.errors import ClaimMapError, IngestError
-from claimmap.ingest import (
+from claimmap.inputs import files as ingest
+from claimmap.inputs.files import (
     NEAR_DUPLICATE_THRESHOLD,
     article_id,
     detect_language,
@@ -314,7 +314,8 @@ def test_seeds_are_near_duplicates_and_unrelated_articles_are_not() -> None:
 
 def test_fingerprint_is_stable_across_processes() -> None:
     code = (
-        "from claimmap.ingest import fingerprint; print(sorted(fingerprint('Sumy is under fire')))"
+        "from claimmap.inputs.files import fingerprint; "
+        "print(sorted(fingerprint('Sumy is under fire')))"
     )
     outputs = {
         subprocess.run(

@@ -1,4 +1,4 @@
-"""claimmap.mapview: pure map building, escaping and offline assets (no browser here)."""
+"""claimmap.views.mapview: pure map building, escaping and offline assets (no browser here)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimmap.claims import EVENT_TYPES
+from claimmap.claims.claims import EVENT_TYPES
 from claimmap.errors import ClaimMapError, MapError
-from claimmap.mapview import (
+from claimmap.records import Article, Claim, Event, Place
+from claimmap.views.mapview import (
     CLUSTER_ABOVE,
     FULL_POPUPS_UP_TO,
     VENDORED_CSS,
@@ -26,7 +27,6 @@ from claimmap.mapview import (
     marker_size,
     popup_html,
 )
-from claimmap.records import Article, Claim, Event, Place
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 EVIL = "<img src=x onerror=alert(1)> and <script>alert(2)</script> `${alert(3)}` \\u0041"

@@ -9,8 +9,8 @@ import pytest
 from conftest import SEEDS
 
 from claimmap.pipeline import Pipeline
-from claimmap.resolve import Resolver
-from claimmap.storage import SQLiteStore
+from claimmap.places.resolve import Resolver
+from claimmap.store.sqlite import SQLiteStore
 
 EXPECTED = {  # the four settlement events the seeds report
     "UA59080170090050969": ("territorial_capture", "Russian forces"),  # Oleksandriia

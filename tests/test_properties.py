@@ -7,11 +7,11 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimmap.claims import extract_claims, split_sentences
-from claimmap.extract import extract_mentions
-from claimmap.ingest import read_text
+from claimmap.claims.claims import extract_claims, split_sentences
+from claimmap.inputs.files import read_text
+from claimmap.places.extract import extract_mentions
+from claimmap.places.resolve import Resolver
 from claimmap.records import Article
-from claimmap.resolve import Resolver
 
 GAZETTEER_NAMES = (
     "Kondratovka", "Kondrato\u0301vka", "Sumy", "Sumy Oblast", "Sumy direction", "Yunakivka",

@@ -6,9 +6,9 @@ import pytest
 from conftest import SEEDS
 from nominatim_server import NominatimStandIn, serve
 
-from claimmap.geocode import NominatimTier
+from claimmap.places.geocode import NominatimTier
+from claimmap.places.resolve import Resolver
 from claimmap.records import Resolution
-from claimmap.resolve import Resolver
 
 SEED_PLACES = {
     "Alexandria": "UA59080170090050969",  # Oleksandriia, Myropilska hromada
@@ -145,7 +145,7 @@ def test_override_wins_and_says_so(resolver: Resolver) -> None:
 
 
 def test_offline_index_cache_round_trips_and_survives_damage(tmp_path, monkeypatch) -> None:
-    from claimmap import gazetteer
+    from claimmap.places import gazetteer
 
     monkeypatch.setenv("CLAIMMAP_CACHE_DIR", str(tmp_path))
     gazetteer.load_offline.cache_clear()

@@ -28,17 +28,18 @@ import pytest
 from nominatim_server import FakeClock, NominatimStandIn, serve
 
 from claimmap.errors import DatabaseCorruptError, IngestError, SchemaVersionError
-from claimmap.export import events_csv, events_geojson, mentions_csv, safe_cell
-from claimmap.geocode import NominatimTier
-from claimmap.ingest import read_path
+from claimmap.inputs.files import read_path
 from claimmap.pipeline import Pipeline
+from claimmap.places.geocode import NominatimTier
+from claimmap.places.resolve import Resolver
 from claimmap.records import Article
-from claimmap.resolve import Resolver
-from claimmap.storage import MIGRATIONS, SCHEMA_VERSION, open_store
+from claimmap.store.base import open_store
+from claimmap.store.sqlite import MIGRATIONS, SCHEMA_VERSION
+from claimmap.views.export import events_csv, events_geojson, mentions_csv, safe_cell
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = sorted((ROOT / "seeds").glob("*.txt"))[0]
-STORAGE = ROOT / "claimmap" / "storage.py"
+STORAGE = ROOT / "claimmap" / "store" / "sqlite.py"
 MAX_SECONDS = 60.0  #: per file, generous: measured 10 MB ~30 s, 100,000 words ~20 s
 MAX_RSS_MB = 1536  #: peak resident memory of the whole batch: measured ~700 MB
 
@@ -260,7 +261,7 @@ def test_csv_cells_never_start_a_formula(value: str) -> None:
 
 
 def article_with(text: str, *, title: str) -> Article:
-    from claimmap.ingest import read_text
+    from claimmap.inputs.files import read_text
 
     return read_text(text, title=title)
 

@@ -1,4 +1,4 @@
-"""Tests for claimmap.storage on real SQLite files: round trips, atomicity, migrations, damage,
+"""Tests for claimmap.store.sqlite on real SQLite files: round trips, atomicity, migrations, damage,
 locking, concurrency, overrides and the geocoder cache."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from claimmap.errors import (
     SchemaVersionError,
     StorageError,
 )
-from claimmap.ingest import read_path
+from claimmap.inputs.files import read_path
 from claimmap.records import (
     Article,
     ArticleAnalysis,
@@ -27,14 +27,8 @@ from claimmap.records import (
     Place,
     Resolution,
 )
-from claimmap.storage import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    SQLiteStore,
-    Store,
-    default_db_path,
-    open_store,
-)
+from claimmap.store.base import Store, default_db_path, open_store
+from claimmap.store.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 
 SEEDS = sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))
 DATA = Path(__file__).parent / "data" / "ingest"

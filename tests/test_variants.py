@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimmap.gazetteer_build import JOINED, read_joined
-from claimmap.variants import (
+from claimmap.places.gazetteer_build import JOINED, read_joined
+from claimmap.places.variants import (
     derive_russian,
     former_names,
     latin_variants,

@@ -1,6 +1,6 @@
 """Find toponym mentions in English text, with exact character offsets and a kind.
 
-    >>> from claimmap.extract import KeySet, extract_mentions
+    >>> from claimmap.places.extract import KeySet, extract_mentions
     >>> keys = KeySet.from_names({"sumy": {"settlement", "oblast"}, "yunakivka": {"settlement"}})
     >>> [(m.surface, m.kind) for m in extract_mentions("Fighting near Yunakivka on the Sumy front.",
     ...                                                article_id="a", keys=keys)]
@@ -24,8 +24,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from claimmap.places.variants import normalise, skeleton
 from claimmap.records import Mention
-from claimmap.variants import normalise, skeleton
 
 __all__ = ["KeySet", "extract_mentions"]
 

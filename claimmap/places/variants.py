@@ -1,6 +1,6 @@
 """Name keys and spelling variants for Ukrainian place names: pure functions, no data files.
 
-    >>> from claimmap.variants import normalise, skeleton, derive_russian
+    >>> from claimmap.places.variants import normalise, skeleton, derive_russian
     >>> normalise("Miropol’ye"), normalise("Sudža")
     ('miropolye', 'sudza')
     >>> skeleton("Kondratowka") == skeleton("Kondratovka")

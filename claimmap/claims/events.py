@@ -28,7 +28,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from claimmap.claims import ANAPHORS, EVENT_TYPES
+from claimmap.claims.claims import ANAPHORS, EVENT_TYPES
 from claimmap.errors import ClaimInputError, UnknownPlaceError
 from claimmap.records import ACTORS, ROLES, STATUSES, Article, Claim, Event, Place
 

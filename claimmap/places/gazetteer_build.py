@@ -1,10 +1,11 @@
 """Rebuild the committed gazetteer files (gazetteer/*.tsv, *.tsv.gz) from the shared sources.
 
-    $ python -m claimmap.gazetteer_build --source ../shared/data/gazetteer-source --out gazetteer
+    $ python -m claimmap.places.gazetteer_build \
+    >     --source ../shared/data/gazetteer-source --out gazetteer
     sumy.tsv: 1545 places ...
 
     >>> from pathlib import Path
-    >>> from claimmap.gazetteer_build import build
+    >>> from claimmap.places.gazetteer_build import build
     >>> counts = build(Path("../shared/data/gazetteer-source"), Path("/tmp/gaz"))  # doctest: +SKIP
 
 Three tiers: ``sumy`` (KATOTTG settlements, hromadas, raions and the oblast, joined to GeoNames),
@@ -31,7 +32,7 @@ import translitua
 from rapidfuzz import fuzz
 
 from claimmap.errors import GazetteerFormatError
-from claimmap.variants import (
+from claimmap.places.variants import (
     derive_russian,
     former_names,
     latin_variants,
@@ -393,15 +394,15 @@ def build(source_dir: Path, out_dir: Path) -> dict[str, int]:
 
 def default_dirs() -> tuple[Path, Path]:
     """(source, out): ../shared/data/gazetteer-source and gazetteer/, relative to the repo root."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     return root.parent / "shared" / "data" / "gazetteer-source", root / "gazetteer"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """CLI: ``python -m claimmap.gazetteer_build [--source DIR] [--out DIR]``."""
+    """CLI: ``python -m claimmap.places.gazetteer_build [--source DIR] [--out DIR]``."""
     source, out = default_dirs()
     parser = argparse.ArgumentParser(
-        prog="python -m claimmap.gazetteer_build", description="Rebuild the gazetteer files."
+        prog="python -m claimmap.places.gazetteer_build", description="Rebuild the gazetteer files."
     )
     parser.add_argument("--source", type=Path, default=source, help=f"default: {source}")
     parser.add_argument("--out", type=Path, default=out, help=f"default: {out}")

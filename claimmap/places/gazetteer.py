@@ -1,7 +1,7 @@
 """The offline gazetteer tiers, loaded from the committed TSV files and indexed by name key.
 
-    >>> from claimmap.gazetteer import load_sumy
-    >>> from claimmap.variants import normalise, skeleton
+    >>> from claimmap.places.gazetteer import load_sumy
+    >>> from claimmap.places.variants import normalise, skeleton
     >>> sumy = load_sumy()
     >>> [p.name for p in sumy.lookup(normalise("Kondratovka"))]
     ['Kindrativka']
@@ -33,9 +33,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from claimmap.errors import GazetteerFormatError, UnknownPlaceError
-from claimmap.extract import KeySet
+from claimmap.places.extract import KeySet
+from claimmap.places.variants import normalise, skeleton
 from claimmap.records import PLACE_KINDS, Place
-from claimmap.variants import normalise, skeleton
 
 FILES = {"sumy": "sumy.tsv", "ukraine": "ukraine.tsv.gz", "world": "world.tsv.gz"}
 _REQUIRED = ("place_id", "kind", "name", "variants")
@@ -49,7 +49,7 @@ def data_dir() -> Path:
             return Path(str(packaged))
     except ModuleNotFoundError:
         pass
-    return Path(__file__).resolve().parent.parent / "gazetteer"
+    return Path(__file__).resolve().parents[2] / "gazetteer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,8 +294,8 @@ def _index_cache_path() -> Path | None:
 
         folder = user_cache_dir("claimmap")
     digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
-    code = Path(__file__).resolve().parent
-    for name in ("records.py", "variants.py", "gazetteer.py", "extract.py"):
+    code = Path(__file__).resolve().parents[1]
+    for name in ("records.py", "places/variants.py", "places/gazetteer.py", "places/extract.py"):
         digest.update((code / name).read_bytes())
     for name in sorted(FILES.values()):
         digest.update((data_dir() / name).read_bytes())

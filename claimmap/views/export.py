@@ -1,6 +1,6 @@
 """Events and mentions as rows, CSV, GeoJSON and JSON Lines: pure functions from records to text.
 
-    >>> from claimmap.export import EVENT_COLUMNS, safe_cell
+    >>> from claimmap.views.export import EVENT_COLUMNS, safe_cell
     >>> EVENT_COLUMNS[:4]
     ('event_id', 'event_type', 'actor', 'status')
     >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell(-1.5), safe_cell("-1.5")

@@ -1,6 +1,6 @@
 """Read articles (plain text, Markdown, HTML, uploaded bytes, pasted text) into ``Article`` records.
 
-    >>> from claimmap.ingest import read_text, similarity
+    >>> from claimmap.inputs.files import read_text, similarity
     >>> a = read_text("Shelling of Shostka\\nPublished: 2025-06-03\\n\\nTwo were wounded.")
     >>> a.title, a.published, a.language, len(a.article_id)
     ('Shelling of Shostka', '2025-06-03', 'en', 16)

@@ -1,6 +1,6 @@
 """The geopy (Nominatim) fallback tier: rate-limited, cached, biased to the article, fails fast.
 
-    >>> from claimmap.geocode import NominatimTier
+    >>> from claimmap.places.geocode import NominatimTier
     >>> tier = NominatimTier(domain="127.0.0.1:8080", scheme="http")   # a local stand-in
     >>> tier.name
     'geocoder'

@@ -1,6 +1,6 @@
 """The SQLite store: articles and everything derived from them, user overrides, geocoder cache.
 
-    >>> from claimmap.storage import open_store
+    >>> from claimmap.store.base import open_store
     >>> from claimmap.records import Article, ArticleAnalysis
     >>> with open_store(":memory:") as store:
     ...     store.save_analysis(ArticleAnalysis(Article("a1", "Title", "Text.")))
@@ -10,7 +10,8 @@
     False
     ['a1']
 
-This is the only module that touches SQLite. The rest of claimmap types against ``Store``, so a
+This is the only module that touches SQLite. The rest of claimmap types against
+``claimmap.store.base.Store``, so a
 server database can implement it later. The file is in WAL mode with foreign keys on and a busy
 timeout; every write is one ``BEGIN IMMEDIATE`` transaction, so a whole article is stored or none
 of it. The schema version is ``PRAGMA user_version``; ``MIGRATIONS[n]`` takes a file from version
@@ -28,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from claimmap.errors import (
     ClaimMapError,
@@ -37,7 +38,7 @@ from claimmap.errors import (
     SchemaVersionError,
     StorageError,
 )
-from claimmap.ingest import NEAR_DUPLICATE_THRESHOLD, fingerprint, similarity
+from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD, fingerprint, similarity
 from claimmap.records import (
     Article,
     ArticleAnalysis,
@@ -153,58 +154,6 @@ _RESOLUTION_SELECT = """
            r.confidence, r.precision, r.tier, r.reason, r.runners_up, r.flags
     FROM resolutions r JOIN mentions m USING (mention_id) JOIN articles a USING (article_id)
 """
-
-
-def default_db_path() -> Path:
-    """``claimmap.db`` in the user's data directory (platformdirs)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("claimmap")) / "claimmap.db"
-
-
-def open_store(target: str | Path | None = None) -> Store:
-    """Open (creating it and its directory) the store at a path, ``sqlite:///path`` or ``:memory:``;
-    ``None`` means ``default_db_path()``."""
-    if target is None:
-        target = default_db_path()
-    elif isinstance(target, str) and "://" in target:
-        if not target.startswith("sqlite://"):
-            raise StorageError(f"{target}: only sqlite:/// URLs and file paths are supported")
-        target = target.removeprefix("sqlite://").removeprefix("/") or ":memory:"
-    if str(target) != ":memory:":
-        target = Path(target).expanduser()
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise StorageError(f"{target}: cannot create its directory ({err.strerror})") from err
-    return SQLiteStore(target)
-
-
-@runtime_checkable
-class Store(Protocol):
-    """What the pipeline and the dashboard need from a database."""
-
-    schema_version: int
-
-    def close(self) -> None: ...
-    def has_article(self, article_id: str) -> bool: ...
-    def find_origin(self, article: Article) -> str: ...
-    def save_analysis(self, analysis: ArticleAnalysis) -> bool: ...
-    def articles(self) -> list[Article]: ...
-    def article(self, article_id: str) -> Article: ...
-    def mentions(self, article_id: str | None = None) -> list[Mention]: ...
-    def resolutions(self, article_id: str | None = None) -> list[Resolution]: ...
-    def resolution(self, mention_id: str) -> Resolution: ...
-    def claims(self, article_id: str | None = None) -> list[Claim]: ...
-    def replace_claims(
-        self, article_id: str, claims: Sequence[Claim], resolutions: Sequence[Resolution]
-    ) -> None: ...
-    def replace_events(self, events: Sequence[Event]) -> None: ...
-    def events(self) -> list[Event]: ...
-    def set_override(self, mention_id: str, place: Place) -> None: ...
-    def overrides(self) -> dict[str, Place]: ...
-    def cache_get(self, key: str) -> str | None: ...
-    def cache_put(self, key: str, value: str) -> None: ...
 
 
 class SQLiteStore:

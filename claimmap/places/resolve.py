@@ -1,6 +1,6 @@
 """Resolve mentions to places: gazetteer tiers, then the geocoder, then disambiguation by context.
 
-    >>> from claimmap.resolve import Resolver
+    >>> from claimmap.places.resolve import Resolver
     >>> resolver = Resolver.offline()                       # Sumy, Ukraine and world tiers
     >>> text = "Russian troops seized Alexandria and stormed Miropol."
     >>> [r.place.name for r in resolver.resolve_text(text, article_id="a")]
@@ -30,11 +30,11 @@ from typing import Protocol
 import numpy as np
 
 from claimmap.errors import GeocoderError, UnknownPlaceError
-from claimmap.extract import KeySet, extract_mentions
-from claimmap.gazetteer import Gazetteer, keyset_for, load_offline
-from claimmap.geocode import haversine_km
+from claimmap.places.extract import KeySet, extract_mentions
+from claimmap.places.gazetteer import Gazetteer, keyset_for, load_offline
+from claimmap.places.geocode import haversine_km
+from claimmap.places.variants import normalise, skeleton
 from claimmap.records import Candidate, Mention, Place, Resolution
-from claimmap.variants import normalise, skeleton
 
 __all__ = ["GazetteerTier", "Resolver", "Tier"]
 

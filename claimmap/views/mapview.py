@@ -1,6 +1,6 @@
 """Draw events on a folium map that renders offline, and the HTML that explains them.
 
-    >>> from claimmap.mapview import build_map, event_id_from_tooltip, highlight_html
+    >>> from claimmap.views.mapview import build_map, event_id_from_tooltip, highlight_html
     >>> m = build_map([], articles={}, asset_base="/app/static")
     >>> "/app/static/vendor/leaflet-1.9.4/leaflet.js" in m.get_root().render()
     True
@@ -99,8 +99,8 @@ class EventStyle:
 
 
 def event_styles() -> dict[str, EventStyle]:
-    """A fixed style per ``claimmap.claims.EVENT_TYPES``, in that order (imported here, lazily)."""
-    from claimmap.claims import EVENT_TYPES
+    """A fixed style per ``claimmap.claims.claims.EVENT_TYPES``, in that order (imported lazily)."""
+    from claimmap.claims.claims import EVENT_TYPES
 
     styles = {}
     for i, name in enumerate(n for n in EVENT_TYPES if n not in _NOT_EVENTS):

@@ -1,0 +1,1 @@
+"""What each sentence claims about a place, and the events those claims merge into."""

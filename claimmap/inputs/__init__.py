@@ -1,0 +1,1 @@
+"""Bytes in, Article records out: files, uploads and pasted text."""

@@ -1,0 +1,1 @@
+"""Mention -> Resolution: gazetteer tiers, name variants, extraction, resolution, geocoder."""

@@ -1,0 +1,1 @@
+"""The database behind the pipeline: the Store protocol and its back ends."""
