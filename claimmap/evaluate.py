@@ -1,7 +1,8 @@
 """Measure extraction and resolution against a gold development set, and against a baseline.
 
     >>> from claimmap.evaluate import evaluate, load_devset
-    >>> from claimmap.places.resolve import Resolver
+    >>> from claimmap.places.geocode import haversine_km
+from claimmap.places.resolve import Resolver
     >>> scores = evaluate(Resolver.offline(), load_devset("tests/data/devset.jsonl"))
     >>> 0.0 <= scores.resolution_accuracy <= 1.0
     True
@@ -15,10 +16,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from claimmap.errors import ClaimMapError
+from claimmap.places.geocode import haversine_km
 from claimmap.places.resolve import Resolver
 from claimmap.places.variants import normalise
 from claimmap.records import Mention
@@ -41,6 +43,7 @@ class Passage:
     text: str
     mentions: tuple[GoldMention, ...]
     tags: tuple[str, ...] = ()
+    lang: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,9 @@ class Scores:
     resolved_right: int
     baseline_right: int
     errors: tuple[str, ...]  #: one line per miss, for reading
+    outside: int = 0  #: gold places outside Sumy oblast with a point
+    outside_near: int = 0  #: of those, put within 10 km of the gold point
+    by_lang: tuple[tuple[str, Scores], ...] = ()
 
     @property
     def precision(self) -> float:
@@ -70,14 +76,28 @@ class Scores:
     def baseline_accuracy(self) -> float:
         return self.baseline_right / self.resolvable if self.resolvable else 0.0
 
+    @property
+    def outside_accuracy(self) -> float:
+        return self.outside_near / self.outside if self.outside else 0.0
+
     def describe(self) -> str:
-        return (
+        lines = [
             f"{self.passages} passages, {self.gold_mentions} gold mentions: extraction "
             f"precision {self.precision:.3f}, recall {self.recall:.3f}; exact-place accuracy "
             f"{self.resolution_accuracy:.3f} ({self.resolved_right}/{self.resolvable}) vs "
             f"population heuristic {self.baseline_accuracy:.3f} "
-            f"({self.baseline_right}/{self.resolvable})"
-        )
+            f"({self.baseline_right}/{self.resolvable}); outside Sumy oblast within 10 km "
+            f"{self.outside_accuracy:.3f} ({self.outside_near}/{self.outside})"
+        ]
+        for lang, sub in self.by_lang:
+            lines.append(f"  {lang}: " + sub.describe().splitlines()[0])
+        return "\n".join(lines)
+
+
+#: Found mention kinds that are not place tags (an organisation named after a place is shown
+#: as such, never mapped), so they count neither as found places nor as spurious ones.
+NOT_PLACE_KINDS = ("organisation",)
+NEAR_KM = 10.0
 
 
 def load_devset(path: str | Path) -> list[Passage]:
@@ -91,7 +111,9 @@ def load_devset(path: str | Path) -> list[Passage]:
                 GoldMention(m["start"], m["end"], m["surface"], m["kind"], m.get("place_id", ""))
                 for m in row["mentions"]
             )
-            passage = Passage(row["id"], row["text"], mentions, tuple(row.get("tags", ())))
+            passage = Passage(
+                row["id"], row["text"], mentions, tuple(row.get("tags", ())), row.get("lang", "en")
+            )
         except (ValueError, KeyError, TypeError) as err:
             raise ClaimMapError(f"{path}:{number}: not a dev-set row: {err}") from err
         for m in mentions:
@@ -118,11 +140,35 @@ def baseline_place(resolver: Resolver, mention: GoldMention, text: str) -> str:
 
 
 def evaluate(resolver: Resolver, passages: Sequence[Passage]) -> Scores:
-    gold_n = found_n = tp = resolvable = right = base_right = 0
+    """Scores over ``passages``, and per language when there are several."""
+    whole = _evaluate(resolver, passages)
+    langs = sorted({p.lang for p in passages})
+    if len(langs) < 2:
+        return whole
+    subs = tuple(
+        (lang, _evaluate(resolver, [p for p in passages if p.lang == lang])) for lang in langs
+    )
+    return replace(whole, by_lang=subs)
+
+
+def _gold_point(resolver: Resolver, place_id: str) -> tuple[float, float] | None:
+    try:
+        place = resolver.place(place_id)
+    except ClaimMapError:
+        return None
+    return (place.lat, place.lon) if place.lat is not None and place.lon is not None else None
+
+
+def _evaluate(resolver: Resolver, passages: Sequence[Passage]) -> Scores:
+    gold_n = found_n = tp = resolvable = right = base_right = outside = near = 0
     errors: list[str] = []
     for passage in passages:
         resolutions = resolver.resolve_text(passage.text, article_id=passage.passage_id)
-        by_span = {(r.mention.start, r.mention.end): r for r in resolutions}
+        by_span = {
+            (r.mention.start, r.mention.end): r
+            for r in resolutions
+            if r.mention.kind not in NOT_PLACE_KINDS
+        }
         gold_spans = {(g.start, g.end) for g in passage.mentions}
         found_n += len(by_span)
         gold_n += len(passage.mentions)
@@ -147,4 +193,27 @@ def evaluate(resolver: Resolver, passages: Sequence[Passage]) -> Scores:
                 )
             if baseline_place(resolver, g, passage.text) == g.place_id:
                 base_right += 1
-    return Scores(len(passages), gold_n, found_n, tp, resolvable, right, base_right, tuple(errors))
+            gold_point = (
+                None if g.place_id.startswith("UA59") else _gold_point(resolver, g.place_id)
+            )
+            if gold_point is not None and g.kind not in ("country", "sector"):
+                outside += 1
+                point = (
+                    (got.place.lat, got.place.lon)
+                    if got is not None and got.place is not None and got.place.has_point
+                    else None
+                )
+                if point is not None and haversine_km(point, gold_point) <= NEAR_KM:
+                    near += 1
+    return Scores(
+        len(passages),
+        gold_n,
+        found_n,
+        tp,
+        resolvable,
+        right,
+        base_right,
+        tuple(errors),
+        outside,
+        near,
+    )

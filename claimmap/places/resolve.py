@@ -33,6 +33,7 @@ from claimmap.errors import GeocoderError, UnknownPlaceError
 from claimmap.places.extract import KeySet, extract_mentions
 from claimmap.places.gazetteer import Gazetteer, keyset_for, load_offline
 from claimmap.places.geocode import haversine_km
+from claimmap.places.stated import AREA_MENTIONS, inside, stated_areas
 from claimmap.places.variants import normalise, skeleton
 from claimmap.records import Candidate, Mention, Place, Resolution
 
@@ -41,15 +42,19 @@ __all__ = ["GazetteerTier", "Resolver", "Tier"]
 MATCH_QUALITY = {
     "exact": 1.0,
     "variant": 0.95,
+    "inflected": 0.93,
     "derived": 0.9,
     "skeleton": 0.85,
     "fuzzy": 0.7,
     "geocoder": 0.75,
     "override": 1.0,
 }
-TIER_BONUS = {"sumy": 1.0, "ukraine": 0.2, "world": 0.0, "geocoder": 0.0}
+TIER_BONUS = {"sumy": 1.0, "areas": 0.2, "ukraine": 0.2, "world": 0.0, "geocoder": 0.0}
 RUNNERS_UP = 5
 FAR_KM = 150.0  #: a place this far from the article's other places is flagged
+#: Score for lying in the area the text states (and taken from the candidates that do not,
+#: when another candidate does): the sentence's own words outweigh spelling and coherence.
+STATED_BONUS = 4.0
 #: lat/lon box (south, north, west, east) of Russia's Bryansk, Kursk and Belgorod side
 BORDER_BOX = (49.5, 53.5, 32.0, 39.0)
 
@@ -70,6 +75,9 @@ _KIND_FOR = {  # mention kind -> place kinds that can answer it, best first
     "oblast": ("oblast", "settlement"),
     "sector": ("oblast", "raion", "settlement"),
     "country": ("country",),
+    "embedded": ("settlement",),
+    "dateline": ("settlement", "country", "oblast"),
+    "organisation": (),
 }
 
 
@@ -110,6 +118,11 @@ class GazetteerTier:
                     MATCH_QUALITY["exact" if official else "variant"],
                     "exact" if official else "variant",
                     mention.key,
+                )
+        for place in self.gazetteer.lookup_form(mention.key):
+            if place.kind in kinds and place.place_id not in found:
+                found[place.place_id] = Candidate(
+                    place, MATCH_QUALITY["inflected"], "inflected", mention.key
                 )
         for place in self.gazetteer.lookup_skeleton(skeleton(mention.key)):
             if place.kind in kinds and place.place_id not in found:
@@ -219,6 +232,7 @@ class Resolver:
         overrides = overrides or {}
         pools = {m: self._offline_candidates(m) for m in mentions}
         context = _ArticleContext.build(text, mentions, pools, border=self.border)
+        context.bind(stated_areas(text, mentions), pools)
         context.prepare(
             p for pool in pools.values() for c in pool if (p := _point(c.place)) is not None
         )
@@ -228,6 +242,16 @@ class Resolver:
                 results.append(_override(mention, overrides[mention.mention_id]))
                 continue
             pool = pools[mention]
+            if mention.kind == "organisation":
+                results.append(
+                    _unresolved(
+                        mention,
+                        f"{mention.surface!r} names an organisation, medium or unit here "
+                        f"({context.text[mention.start : mention.end + 20]!r}), not a place",
+                        flags=("organisation",),
+                    )
+                )
+                continue
             if not pool and self.fallback is not None:
                 results.append(self._geocode(mention, context))
                 continue
@@ -350,6 +374,32 @@ class Resolver:
             f"{place.name} is the runner-up"
         )
 
+    def _stated(self, s: _Scored, mention: Mention, context: _ArticleContext) -> None:
+        """What the sentence says about where: a stated area restricts the names it governs
+        (and an area named beside villages is the one that holds them)."""
+        place = s.candidate.place
+        for area_mention, words in context.stated.get(mention, ()):
+            areas = [c.place for c in context.pools.get(area_mention, ())]
+            holder = next((a for a in areas if inside(place, a)), None)
+            if holder is not None:
+                s.score += STATED_BONUS
+                s.notes.append(f"in {holder.name} {holder.kind}, as the text says ({words!r})")
+            elif context.fits(mention, areas):
+                s.score -= STATED_BONUS
+            else:
+                s.notes.append(
+                    f"the text places it in {area_mention.surface!r} ({words!r}), where no "
+                    f"place of this name is known"
+                )
+        governed = context.governs.get(mention, ())
+        if place.kind in AREA_MENTIONS and governed:
+            held = sum(
+                any(inside(c.place, place) for c in context.pools.get(m, ())) for m in governed
+            )
+            if held:
+                s.score += min(2.0 * held, 4.0)
+                s.notes.append(f"holds {held} of the places named with it")
+
     def _score(self, candidate: Candidate, mention: Mention, context: _ArticleContext) -> _Scored:
         place = candidate.place
         s = _Scored(candidate, 2.0 * candidate.score + TIER_BONUS.get(place.tier, 0.0))
@@ -376,6 +426,7 @@ class Resolver:
         if _BORDER.search(window) and point is not None and context.border_km(point) < 25:
             s.score += 0.5
             s.notes.append("near the border, which the sentence mentions")
+        self._stated(s, mention, context)
         s.score += 0.35 * min(1.0, math.log10(place.population + 1) / 6.5)
         if place.settlement_type == "city" or place.kind in ("oblast", "country"):
             s.score += 0.15
@@ -413,12 +464,15 @@ def _precision(mention: Mention, place: Place, text: str) -> int:
 
 
 def _sector(area: Place, key: str) -> Place:
-    """The front sector named after ``key`` ("sumy" -> "Sumy direction"), centred on its area."""
+    """The front sector named after an area ("Sumy direction", "Сумському напрямку" ->
+    sector:sumy), centred on that area; named by the area's oblast when it has one, else by
+    ``key``."""
+    slug = normalise(area.admin1) if area.admin1 else key
     return replace(
         area,
-        place_id=f"sector:{key.replace(' ', '-')}",
+        place_id=f"sector:{slug.replace(' ', '-')}",
         kind="sector",
-        name=f"{key.title()} direction",
+        name=f"{slug.title()} direction",
         name_uk="",
         coord_source=f"centre of {area.name} ({area.coord_source})",
         variants=(),
@@ -483,6 +537,32 @@ class _ArticleContext:
     area_keys: dict[str, Place]
     border: tuple[np.ndarray, np.ndarray]
     focus: tuple[float, float] | None
+    stated: dict[Mention, list[tuple[Mention, str]]] = field(default_factory=dict)
+    governs: dict[Mention, list[Mention]] = field(default_factory=dict)
+    pools: Mapping[Mention, list[Candidate]] = field(default_factory=dict)
+    _fits: dict[tuple[Mention, tuple[str, ...]], bool] = field(default_factory=dict)
+
+    def bind(
+        self,
+        stated: dict[Mention, list[tuple[Mention, str]]],
+        pools: Mapping[Mention, list[Candidate]],
+    ) -> None:
+        """Remember which areas the text states for which names (see ``places.stated``)."""
+        self.stated, self.pools = stated, pools
+        self.governs = {}
+        for mention, areas in stated.items():
+            for area, _ in areas:
+                self.governs.setdefault(area, []).append(mention)
+
+    def fits(self, mention: Mention, areas: Sequence[Place]) -> bool:
+        """Whether any candidate of ``mention`` lies in one of ``areas``."""
+        key = (mention, tuple(a.place_id for a in areas))
+        if key not in self._fits:
+            self._fits[key] = any(
+                inside(c.place, a) for c in self.pools.get(mention, ()) for a in areas
+            )
+        return self._fits[key]
+
     _memo: dict[tuple[float, float, str], tuple[float, tuple[str, float] | None]] = field(
         default_factory=dict
     )
@@ -517,9 +597,8 @@ class _ArticleContext:
                 for c in pool:
                     if c.place.kind == "oblast":
                         admin1.add(c.place.admin1 or c.place.name)
-                        areas[mention.key] = (
-                            _sector(c.place, mention.key) if mention.kind == "sector" else c.place
-                        )
+                        if mention.kind == "sector":  # "the Sumy direction", not the oblast
+                            areas[mention.key] = _sector(c.place, mention.key)
             if mention.kind in ("settlement", "unknown") and mention.key not in by_key:
                 points = {
                     c.place.place_id: (c.place.name, p)

@@ -351,6 +351,29 @@ def derive_russian(name_uk: str) -> str:
     return "".join(parts)
 
 
+_NAIVE = str.maketrans({"і": "и", "ї": "и", "є": "е", "І": "И", "Ї": "И", "Є": "Е"})
+
+
+def russian_alternatives(name_uk: str) -> tuple[str, ...]:
+    """Russian spellings of a Ukrainian name that Russian-language reports also write, beside
+    :func:`derive_russian`: the -ов-/-ев- twin of an -ів- suffix (Веселевка / Веселовка, the
+    rule cannot hear the stress) and the letter-for-letter spelling (Хотінська -> Хотинская).
+
+    >>> sorted(russian_alternatives("Веселівка"))
+    ['Веселевка', 'Веселивка', 'Веселовка']
+    """
+    derived = derive_russian(name_uk)
+    out = {derived, derive_russian(name_uk.translate(_NAIVE))}
+    if "ів" in name_uk.lower():
+        out |= {derived.replace("евк", "овк"), derived.replace("овк", "евк")}
+        out |= {
+            re.sub("ев(?=(?:ск|к|щ))", "ов", derived),
+            re.sub("ов(?=(?:ск|к|щ))", "ев", derived),
+        }
+    out.discard(name_uk)
+    return tuple(sorted(n for n in out if n))
+
+
 # ---------------------------------------------------------------------------------- former names
 
 _UK_LOWER = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя'"
