@@ -117,6 +117,8 @@ class Pipeline:
             article.text, article_id=article.article_id, keys=self.resolver.keys
         )
         resolutions = self.resolver.resolve(mentions, text=article.text, overrides=overrides)
+        # the resolver drops near-miss spellings the article does not confirm ("tentative")
+        mentions = tuple(r.mention for r in resolutions)
         errors = tuple(sorted({r.reason for r in resolutions if "geocoder_error" in r.flags}))
         claims = extract_claims(article, resolutions)
         return ArticleAnalysis(article, mentions, resolutions, claims, errors)

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 PLACE_KINDS = ("settlement", "hromada", "raion", "oblast", "country", "sector")
 #: Mention kinds: place kinds plus ``unknown``, a capitalised toponym found in no offline tier;
 #: ``embedded`` (a name inside a road or line's name), ``dateline`` (where a report was filed) and
-#: ``organisation`` (a medium, office or unit named after a place) never become claims.
-MENTION_KINDS = (*PLACE_KINDS, "unknown", "embedded", "dateline", "organisation")
+#: ``organisation`` (a medium, office or unit named after a place) never become claims;
+#: ``tentative`` is a near-miss spelling the resolver keeps (as a settlement) only when the
+#: article's other places make its reading near-certain, and drops otherwise.
+MENTION_KINDS = (*PLACE_KINDS, "unknown", "embedded", "dateline", "organisation", "tentative")
 #: Mention kinds that are no site of an event.
 NOT_SITES = ("embedded", "dateline", "organisation")
 #: Where a resolution came from, in the order the resolver asks.

@@ -75,3 +75,62 @@ def test_distractors_are_not_places(resolver: Resolver, text: str) -> None:
 
 def test_unknown_toponym_after_a_place_cue_is_kept_for_the_geocoder(resolver: Resolver) -> None:
     assert ("Zzyzxivka", "unknown") in found(resolver, "Shelling hit the village of Zzyzxivka.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Бої тривають у Юнаківці та під Андріївкою.", [("Юнаківці", "settlement"),
+                                                         ("Андріївкою", "settlement")]),
+        ("ВСУ отступили к Юнаковке.", [("Юнаковке", "settlement")]),
+        ("Обстріл у Сумській області.", [("Сумській області", "oblast")]),
+        ("Вибухи на Сумщині.", [("Сумщині", "oblast")]),
+        ("Бои в Курской области.", [("Курской области", "oblast")]),
+        ("Удари по Юнаківській громаді.", [("Юнаківській громаді", "hromada")]),
+    ],
+)  # fmt: skip
+def test_inflected_cyrillic_names_and_areas(resolver: Resolver, text: str, expected) -> None:
+    assert found(resolver, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["По словам губернатора, ситуация сложная.", "Об этом сообщили в ОВА.",
+     "Там тривають бої.", "Джерело: ДПСУ."],
+)  # fmt: skip
+def test_function_words_at_a_sentence_start_are_not_places(resolver: Resolver, text) -> None:
+    assert found(resolver, text) == []
+
+
+def test_a_hyphen_chain_is_split_into_names(resolver: Resolver) -> None:
+    text = "Fighting along the Veselivka-Zhuravka-Novenke-Basivka section."
+    assert [s for s, _ in found(resolver, text)] == ["Veselivka", "Zhuravka", "Novenke", "Basivka"]
+
+
+def test_a_road_named_after_places_embeds_them(resolver: Resolver) -> None:
+    assert found(resolver, "Drones hit cars on the Sumy-Yunakivka highway.") == [
+        ("Sumy", "embedded"),
+        ("Yunakivka", "embedded"),
+    ]
+
+
+def test_datelines_and_media_are_no_sites(resolver: Resolver) -> None:
+    text = "SUMY, June 14 (Reuters) - Shelling hit Yunakivka, The Kyiv Independent reported."
+    kinds = dict(found(resolver, text))
+    assert kinds["SUMY"] == "dateline"
+    assert kinds["Kyiv"] == "organisation"
+    assert kinds["Yunakivka"] == "settlement"
+
+
+def test_a_typo_is_read_only_where_the_article_confirms_it(resolver: Resolver) -> None:
+    near = resolver.resolve_text("Shelling hit Novenke and Vasivka overnight.")
+    assert [(r.mention.surface, r.place.name, r.flags) for r in near][-1] == (
+        "Vasivka", "Basivka", ("typo",)
+    )  # fmt: skip
+    assert "Basivka" in near[-1].reason
+    alone = resolver.resolve_text("Shelling hit Vasivka overnight.")
+    assert alone == ()
+
+
+def test_moscow_in_running_text_is_a_place(resolver: Resolver) -> None:
+    assert found(resolver, "Officials in Moscow denied it.") == [("Moscow", "settlement")]

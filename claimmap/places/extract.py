@@ -113,6 +113,8 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 COMMON_WORD_ZIPF = 4.0  #: wordfreq Zipf at or above which a capitalised word is an ordinary word
 FUZZY_CUTOFF = 88.0  #: rapidfuzz ratio on skeletons needed for a fuzzy match
 FUZZY_MIN_LENGTH = 6
+NEAR_MISS_CUTOFF = 72.0  #: ratio for a typo or cut form that the article's places must confirm
+NEAR_MISS_MIN_LENGTH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,17 @@ class KeySet:
         if key in self.kinds:
             return key
         return self.skeleton_keys.get(skeleton(key))
+
+    def near_misses(self, surface: str) -> list[tuple[str, float]]:
+        """Keys of Sumy settlements a word may be a typo or a cut form of (skeleton ratio at
+        least NEAR_MISS_CUTOFF), best first; the resolver keeps one only in context."""
+        skel = skeleton(normalise(surface))
+        if len(skel) < NEAR_MISS_MIN_LENGTH or not self.fuzzy_choices:
+            return []
+        found = process.extract(
+            skel, self.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=NEAR_MISS_CUTOFF, limit=8
+        )
+        return [(self.skeleton_keys[f[0]], f[1]) for f in found if f[0] in self.skeleton_keys]
 
     def fuzzy(self, surface: str) -> str | None:
         """The key a misspelt single word most likely means, if it is close enough."""
@@ -317,7 +330,7 @@ def extract_mentions(text: str, *, article_id: str, keys: KeySet) -> tuple[Menti
 
 _DASH = "-‐‑‒–—"
 _DATELINE_AFTER = re.compile(
-    r"^(?:,\s*[A-ZА-ЯІЇЄҐ][^\W\d]*\.?)?,?\s*(?:[^\W\d]+\.?\s+\d{1,2}\b|\d{1,2}\s+[^\W\d]+|"
+    r"(?:,\s*[A-ZА-ЯІЇЄҐ][^\W\d]*\.?)?,?\s*(?:[^\W\d]+\.?\s+\d{1,2}\b|\d{1,2}\s+[^\W\d]+|"
     r"\((?:Reuters|AP|AFP|Bloomberg|dpa|UNN|Ukrinform|Укрінформ|УНН|ТАСС|РИА)\))"
 )
 _DATELINE_END = re.compile(r"\s[-–—]\s|\)\s*[-–—]|/[A-ZА-ЯЁ][^/\n]{1,25}/\.?|\.\s")
@@ -329,7 +342,7 @@ def _org_words(where: str) -> re.Pattern[str]:
     )
     body = "|".join(re.escape(w) for w in words)
     if where == "organisation_after":
-        return re.compile(rf"^[\s.«\"]*(?:{body})(?![^\W\d_])", re.IGNORECASE)
+        return re.compile(rf"[\s.«\"]*(?:{body})(?![^\W\d_])", re.IGNORECASE)
     return re.compile(rf"(?<![^\W\d_])(?:{body})[\s«\"„]*$", re.IGNORECASE)
 
 
@@ -346,7 +359,7 @@ def rekind(text: str, mentions: Iterable[Mention]) -> list[Mention]:
     after_org, before_org = _org_words("organisation_after"), _org_words("organisation_before")
     roads = sorted({w for lang in LANGUAGES.values() for w in lang.road_words}, key=len)
     road_after = re.compile(
-        rf"^\s+(?:[^\W\d_]+\s+)?(?:{'|'.join(map(re.escape, roads))})\b", re.IGNORECASE
+        rf"\s+(?:[^\W\d_]+\s+)?(?:{'|'.join(map(re.escape, roads))})\b", re.IGNORECASE
     )
     road_before = re.compile(
         rf"\b(?:{'|'.join(map(re.escape, roads))})\s+(?:[^\W\d_]+\s+)?$", re.IGNORECASE
@@ -435,6 +448,9 @@ def _match_at(
         return _with_kind(text, first.start(), first.end(), key, keys, before), 1
     if _SETTLEMENT_CUES.search(before[-30:]) and _STRONG_CUES.search(before[-30:]):
         return (first.start(), first.end(), "unknown", normalise(surface)), 1
+    if not _is_acronym(surface) and keys.near_misses(surface):
+        # a typo or a cut form ("Vasivka", "Lokni"): kept only if the article makes it certain
+        return (first.start(), first.end(), "tentative", normalise(surface)), 1
     return None
 
 
@@ -488,8 +504,12 @@ def _acceptable(
         and _zipf(prev.lower()) < 4.0
     ):
         return False
-    if cyrillic and n == 1 and _is_person(surface):
+    if n == 1 and (
+        _is_person(surface) if cyrillic else _latin_first_name(text, tokens[i], key, keys)
+    ):
         return False
+    if n == 1 and _PERSON_AFTER.match(text, tokens[i].end()) and key not in keys.major:
+        return False  # "Kuzmenko, a local official, said"
     if (
         n == 1
         and _zipf(surface.lower()) >= COMMON_WORD_ZIPF
@@ -517,6 +537,49 @@ def _dateline_head(text: str, token: re.Match[str] | _Part) -> bool:
     )
 
 
+#: An appositive that makes a capitalised word a person: "Kuzmenko, a local official",
+#: "Oleg, 42,", "Volodymyr, a volunteer from Krasnopillia".
+_PERSON_AFTER = re.compile(
+    r",\s+(?:(?:a|an)\s+(?:[a-z-]+\s+){0,2}?(?:official|resident|volunteer|spokes(?:man|woman"
+    r"|person)|soldier|commander|officer|journalist|blogger|farmer|teacher|mother|father|"
+    r"doctor|analyst|correspondent|driver|pensioner|nurse|woman|man)|\d{2},)"
+)
+
+
+_SAYS_AFTER = re.compile(r"\s+(?:said|says|told|wrote|added|recalled|explained)\b")
+
+
+def _latin_first_name(text: str, token: re.Match[str] | _Part, key: str, keys: KeySet) -> bool:
+    """A Latin first name (Oleg, Oleh) that is no major place, followed by a verb of saying:
+    "Oleh told UNN". (The list alone cannot decide: Alexandria is a first name too.)"""
+    if key in keys.major or not _SAYS_AFTER.match(text, token.end()):
+        return False
+    return _first_name(token.group())
+
+
+@lru_cache(maxsize=16384)
+def _first_name(word: str) -> bool:
+    """Whether gender-guesser's name list (first names of many countries, Ukraine and Russia
+    among them) has ``word`` as a first name."""
+    from gender_guesser.detector import Detector  # loaded on first use
+
+    return _detector(Detector).get_gender(word) in (
+        "male",
+        "female",
+        "mostly_male",
+        "mostly_female",
+    )
+
+
+_DETECTOR: list[object] = []
+
+
+def _detector(factory):  # type: ignore[no-untyped-def]
+    if not _DETECTOR:
+        _DETECTOR.append(factory(case_sensitive=False))
+    return _DETECTOR[0]
+
+
 @lru_cache(maxsize=16384)
 def _is_person(word: str) -> bool:
     """A Cyrillic first name or patronymic (Олега, Андрій), by pymorphy3's best analysis."""
@@ -532,6 +595,10 @@ def _with_kind(
     suffix = _suffix_kind(text, end)
     if suffix is not None:
         kind, suffix_end = suffix
+        if kind == "sector" and not kinds & {"oblast", "raion", "hromada"}:
+            return start, end, "settlement", key  # "from the Novenke direction": the village
+        if kind == "settlement" and "settlement" not in kinds:
+            return start, end, next(iter(sorted(kinds)), "settlement"), key
         return start, suffix_end, kind, key
     if "country" in kinds:
         return start, end, "country", key

@@ -87,7 +87,11 @@ _UK_NOUNS: tuple[Rule, ...] = (
         _r(c, c + "а", c + "у", c, c + "ом", c + "і|" + c + "у")  # Лебедин, Глинськ, Курськ
         for c in "бвгґдзклмнпрстфхцчшщж"
     ),
-    _r("о", "а", "у", "о", "ом", "і"),  # Глушково (a Russian name in Ukrainian text)
+    *(
+        _r(e, e + "го", e + "му", e, e[:-1] + "им", e + "му|" + e[:-1] + "і")  # Глушкового
+        for e in ("ово", "ево", "іно", "ино")
+    ),
+    _r("о", "а", "у", "о", "ом", "і"),
 )
 _UK_ADJECTIVES: tuple[Rule, ...] = (
     _r("ій", "ього", "ьому", "ій", "ім", "ьому|ім"),  # Верхній
@@ -325,7 +329,11 @@ EN = Language(
     code="en",
     area_words=MappingProxyType(
         {
-            **dict.fromkeys(("oblast", "region", "province", "governorate", "side"), "oblast"),
+            **dict.fromkeys(
+                ("oblast", "region", "province", "governorate", "side", "regions", "oblasts"),
+                "oblast",
+            ),
+            "city": "settlement",
             **dict.fromkeys(("raion", "rayon", "district"), "raion"),
             **dict.fromkeys(("hromada", "community", "municipality", "okrug"), "hromada"),
             **dict.fromkeys(

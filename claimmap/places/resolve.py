@@ -55,6 +55,12 @@ FAR_KM = 150.0  #: a place this far from the article's other places is flagged
 #: Score for lying in the area the text states (and taken from the candidates that do not,
 #: when another candidate does): the sentence's own words outweigh spelling and coherence.
 STATED_BONUS = 4.0
+#: Names listed in one sentence are chosen together: a candidate close (JOINT_KM) to a candidate
+#: of another name of the sentence gains up to this much.
+JOINT_WEIGHT = 1.5
+JOINT_KM = 10.0
+#: A typo is read as a place only if a place the article names for sure is this close.
+TYPO_KM = 15.0
 #: lat/lon box (south, north, west, east) of Russia's Bryansk, Kursk and Belgorod side
 BORDER_BOX = (49.5, 53.5, 32.0, 39.0)
 
@@ -213,7 +219,12 @@ class Resolver:
             key = normalise(name)
             target = Mention("cli", offset, len(text), name, "unknown", key)
             mentions.append(target)
-        resolution = next(r for r in self.resolve(mentions, text=text) if r.mention == target)
+        resolution = next(
+            (r for r in self.resolve(mentions, text=text) if r.mention.start == target.start),
+            None,
+        )
+        if resolution is None:
+            return []
         chosen = (
             [Candidate(resolution.place, resolution.confidence, "chosen", target.key)]
             if resolution.place is not None
@@ -237,11 +248,15 @@ class Resolver:
             p for pool in pools.values() for c in pool if (p := _point(c.place)) is not None
         )
         results: list[Resolution] = []
+        tentative: list[Mention] = []
         for mention in mentions:
             if mention.mention_id in overrides:
                 results.append(_override(mention, overrides[mention.mention_id]))
                 continue
             pool = pools[mention]
+            if mention.kind == "tentative":
+                tentative.append(mention)
+                continue
             if mention.kind == "organisation":
                 results.append(
                     _unresolved(
@@ -256,6 +271,17 @@ class Resolver:
                 results.append(self._geocode(mention, context))
                 continue
             results.append(self._choose(mention, pool, context, text))
+        if tentative:  # typos last: read against the places the article names for sure
+            sure = [
+                (r.place.name, (r.place.lat, r.place.lon), r.mention.key)
+                for r in results
+                if r.place is not None
+                and r.place.kind == "settlement"
+                and r.place.has_point
+                and r.confidence >= 0.4
+            ]
+            results += [t for m in tentative if (t := self._typo(m, context, sure)) is not None]
+            results.sort(key=lambda r: (r.mention.start, r.mention.end))
         return tuple(results)
 
     # -- internals ------------------------------------------------------------------------------
@@ -265,6 +291,58 @@ class Resolver:
         for tier in self.tiers:
             pool.extend(tier.candidates(mention))
         return pool
+
+    def _typo(
+        self,
+        mention: Mention,
+        context: _ArticleContext,
+        sure: Sequence[tuple[str, tuple[float, float], str]],
+    ) -> Resolution | None:
+        """A near-miss spelling read as a Sumy settlement, when one reading lies within TYPO_KM
+        of a place the article names for sure (``sure``: name, point, key of each resolved
+        settlement); else None (the word is dropped). Among readings within a few points of
+        the best spelling score, the nearest wins."""
+        sumy = next(
+            (t.gazetteer for t in self.tiers if isinstance(t, GazetteerTier) and t.name == "sumy"),
+            None,
+        )
+        if sumy is None:
+            return None
+        options = []
+        for key, score in self.keys.near_misses(mention.surface):
+            for place in sumy.lookup(key):
+                point = _point(place)
+                if place.kind != "settlement" or point is None:
+                    continue
+                near = min(
+                    ((name, haversine_km(point, q)) for name, q, k in sure if k != key),
+                    key=lambda nk: nk[1],
+                    default=None,
+                )
+                if near is not None and near[1] <= TYPO_KM:
+                    options.append((score, near[1], place.place_id, place, near))
+        if not options:
+            return None
+        top = max(o[0] for o in options)
+        options = sorted((o for o in options if o[0] >= top - 6.0), key=lambda o: (o[1], -o[0]))
+        score, _, _, place, (name, km) = options[0]
+        if len(options) > 1 and options[1][1] - km < 2.0 and options[1][3].name != place.name:
+            return None  # two readings as likely: not near-certain
+        fixed = replace(mention, kind="settlement")
+        reason = (
+            f"read {mention.surface!r} as {place.name} ({place.admin3} hromada): a near "
+            f"spelling ({score:.0f}% alike), and {name}, named in the article, is {km:.0f} km "
+            f"away"
+        )
+        return Resolution(
+            fixed,
+            replace(place, variants=()),
+            round(0.6 * score / 100, 3),
+            _precision(fixed, place, context.text),
+            place.tier,
+            reason,
+            flags=("typo",),
+        )
 
     def _geocode(self, mention: Mention, context: _ArticleContext) -> Resolution:
         assert self.fallback is not None
@@ -427,6 +505,11 @@ class Resolver:
             s.score += 0.5
             s.notes.append("near the border, which the sentence mentions")
         self._stated(s, mention, context)
+        if point is not None and place.kind == "settlement":
+            together, partner = context.together(mention, point)
+            if together > 0.3:
+                s.score += JOINT_WEIGHT * together
+                s.notes.append(f"{partner}, named with it, is close by")
         s.score += 0.35 * min(1.0, math.log10(place.population + 1) / 6.5)
         if place.settlement_type == "city" or place.kind in ("oblast", "country"):
             s.score += 0.15
@@ -541,6 +624,7 @@ class _ArticleContext:
     governs: dict[Mention, list[Mention]] = field(default_factory=dict)
     pools: Mapping[Mention, list[Candidate]] = field(default_factory=dict)
     _fits: dict[tuple[Mention, tuple[str, ...]], bool] = field(default_factory=dict)
+    _sentences: dict[Mention, list[Mention]] | None = None
 
     def bind(
         self,
@@ -553,6 +637,34 @@ class _ArticleContext:
         for mention, areas in stated.items():
             for area, _ in areas:
                 self.governs.setdefault(area, []).append(mention)
+
+    def nearest_sure(self, point: tuple[float, float], *, exclude: str) -> tuple[str, float] | None:
+        """The nearest candidate of a name with at most two readings (weight >= 0.5), other
+        than ``exclude``, and its distance (km)."""
+        if not len(self.anchor_keys):
+            return None
+        d = _distances_km(point, self.anchor_lat, self.anchor_lon)
+        mask = (self.anchor_weight >= 0.5) & np.array([k != exclude for k in self.anchor_keys])
+        if not mask.any():
+            return None
+        i = int(np.argmin(np.where(mask, d, np.inf)))
+        return self.anchor_names[i], float(d[i])
+
+    def together(self, mention: Mention, point: tuple[float, float]) -> tuple[float, str]:
+        """How close ``point`` is to the nearest candidate of another settlement named in the
+        same sentence (1 at the same spot, exp(-d / JOINT_KM)), and that candidate's name."""
+        if self._sentences is None:
+            self._sentences = _sentence_groups(self.text, list(self.pools))
+        best, name = 0.0, ""
+        for other in self._sentences.get(mention, ()):
+            for c in self.pools.get(other, ()):
+                q = _point(c.place)
+                if q is None or c.place.kind != "settlement":
+                    continue
+                closeness = math.exp(-haversine_km(point, q) / JOINT_KM)
+                if closeness > best:
+                    best, name = closeness, c.place.name
+        return best, name
 
     def fits(self, mention: Mention, areas: Sequence[Place]) -> bool:
         """Whether any candidate of ``mention`` lies in one of ``areas``."""
@@ -688,6 +800,29 @@ class _ArticleContext:
         if not len(lat):
             return math.inf
         return float(_distances_km(point, lat, lon).min())
+
+
+def _sentence_groups(text: str, mentions: Sequence[Mention]) -> dict[Mention, list[Mention]]:
+    """For each settlement mention, the other settlement mentions of its sentence (a sentence
+    ends at ". ", "! ", "? " or a line break; bounded, like ``_sentence_around``)."""
+    ordered = sorted(
+        (m for m in mentions if m.kind in ("settlement", "unknown")), key=lambda m: m.start
+    )
+    groups: list[list[Mention]] = []
+    for m in ordered:
+        if groups and not _SENTENCE_BREAK.search(text, groups[-1][-1].end, m.start):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    out: dict[Mention, list[Mention]] = {}
+    for group in groups:
+        keys = {m.key for m in group}
+        for m in group:
+            out[m] = [o for o in group if o.key != m.key] if len(keys) > 1 else []
+    return out
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?](?:\s|$)|\n")
 
 
 def _distances_km(point: tuple[float, float], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
