@@ -192,7 +192,7 @@ var {{ this.get_name() }} = (function(map, base) {
       }
       layer.bindTooltip(function() { return tooltip(d); }, {direction: "auto"});
       if (d[9][8]) { layer.bindPopup(function() { return popup(d); },
-        {maxWidth: 380, minWidth: 240, autoPanPadding: [16, 16]}); }
+        {maxWidth: 340, minWidth: 240, autoPanPadding: [16, 16]}); }
       layers.push(layer);
     });
     if (group.addLayers) { group.addLayers(layers); }
@@ -227,6 +227,8 @@ FRAME_JS = """
       map.fitBounds(view); }); }
     return div; };
   legend.addTo(map);
+  var details = legend.getContainer().querySelector("details");
+  if (details && map.getContainer().clientWidth < 720) { details.open = false; }  /* small map */
   {% for label, expr in this.overlays %}overlays[{{ label }}] = {{ expr }};
   {% endfor %}
   L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(map);
