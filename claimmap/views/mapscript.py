@@ -169,13 +169,21 @@ var {{ this.get_name() }} = (function(map, base) {
     g.last_object_clicked_count += 1;
     map.fire("moveend");
   }
+  function loaded(done, total) {  /* every marker is in: the map says so, for tests */
+    if (done === total) { map.getContainer().setAttribute("data-cm-loaded", "1"); }
+  }
+  /* Many areas are drawn on one canvas: software-rastered SVG of a thousand large dashed
+     outlines takes seconds per zoom; a few stay SVG paths (with their data-event-id). */
+  var areaRenderer = t.areas.length > {{ this.svg_areas_up_to }} ? L.canvas({padding: 0.2}) :
+    undefined;
   function build(rows, group) {
     var layers = [];
     rows.forEach(function(d) {
       var st = styles[d[2]], layer, shape = d[8] && base && base.shapes[d[8]];
       if (d[6] === 3) {
         var opts = {color: st.colour, weight: 2.5, dashArray: "8 6", fillColor: st.colour,
-          fillOpacity: shape && shape.layer === "oblast" ? 0.04 : 0.14, className: "cm-area"};
+          fillOpacity: shape && shape.layer === "oblast" ? 0.04 : 0.14, className: "cm-area",
+          renderer: areaRenderer};
         layer = shape ? L.polygon(shape.latlngs, opts) : L.circle([d[0], d[1]],
           L.extend({radius: d[7]}, opts));
         if (d[10]) { layers.push(L.marker([d[0], d[1]], {interactive: false, icon: L.divIcon({
@@ -195,7 +203,7 @@ var {{ this.get_name() }} = (function(map, base) {
         {maxWidth: 340, minWidth: 240, autoPanPadding: [16, 16]}); }
       layers.push(layer);
     });
-    if (group.addLayers) { group.addLayers(layers); }
+    if (group.addLayers) { group.addLayers(layers); if (!layers.length) { loaded(0, 0); } }
     else { layers.forEach(function(layer) { group.addLayer(layer); }); }
     group.on("popupopen", function(e) {
       var button = e.popup.getElement().querySelector(".cm-open");

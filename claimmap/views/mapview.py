@@ -80,6 +80,8 @@ CLUSTER_UNTIL_ZOOM = 13
 FULL_POPUPS_UP_TO = 1000
 POPUP_CLAIMS = (3, 2)  #: (up to FULL_POPUPS_UP_TO events, above)
 SNIPPET_CHARS = (240, 100)
+#: Up to this many areas are SVG paths (each with its data-event-id); more share one canvas.
+SVG_AREAS_UP_TO = 200
 #: Each event row's fields, in order (the page reads them by position to stay small).
 ROW_FIELDS = ("lat", "lon", "style", "size", "status", "event_id", "precision", "radius_m",
               "boundary_id", "popup", "area_label")  # fmt: skip
@@ -344,9 +346,11 @@ class _EventLayer(JSCSSMixin, MacroElement):
         self.tables_json = _js_json(tables)
         self.base_name = base_name
         self.open_prefix_json = _js_json(OPEN_PREFIX)
+        self.svg_areas_up_to = SVG_AREAS_UP_TO
         self.group_js = (
             f"L.markerClusterGroup({{chunkedLoading: true, showCoverageOnHover: false, "
-            f"maxClusterRadius: {CLUSTER_RADIUS}, disableClusteringAtZoom: {CLUSTER_UNTIL_ZOOM}}})"
+            f"maxClusterRadius: {CLUSTER_RADIUS}, disableClusteringAtZoom: {CLUSTER_UNTIL_ZOOM}, "
+            f"chunkProgress: loaded}})"
         )
         self.default_js = [("markercluster", asset_url("markercluster", asset_base=asset_base))]
         self.default_css = [
