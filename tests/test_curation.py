@@ -227,3 +227,24 @@ def test_the_cli_dismisses_restores_corrects_and_lists_the_audit(pipeline, capsy
     assert capsys.readouterr().err.startswith("claimmap: error: event 'nope' is not on the map")
     assert main(["correct-claim", cid, "--event-type", "picnic", "--db", db]) == 1
     assert "unknown event_type 'picnic'" in capsys.readouterr().err
+
+
+def test_the_store_keeps_one_standing_curation_per_target_and_every_audit_entry(tmp_path):
+    from claimmap.store.base import open_store
+
+    with open_store(tmp_path / "s.db") as store:
+        change = Curation("event", "e1", "dismiss", "duplicate", "Sumy — assault", who="ana")
+        first = store.curate(change, remove=False, audit_action="dismiss", old_value="shown",
+                             new_value="dismissed")  # fmt: skip
+        store.curate(change, remove=False, audit_action="dismiss", old_value="shown",
+                     new_value="dismissed")  # fmt: skip
+        [standing] = store.curations()
+        assert (standing.kind, standing.target, standing.value, standing.who) == (
+            "event", "e1", "duplicate", "ana")  # fmt: skip
+        store.curate(change, remove=True, audit_action="restore", old_value="dismissed",
+                     new_value="shown")  # fmt: skip
+        assert store.curations() == []
+        audit = store.audit()
+        assert [a.action for a in audit] == ["restore", "dismiss", "dismiss"]
+        assert audit[-1] == first
+        assert store.audit(limit=1) == audit[:1]
