@@ -1,7 +1,7 @@
 """The browser side of the map: CSS and the Leaflet scripts that ``mapview`` fills with JSON.
 
     >>> from claimmap.views.mapscript import CSS, BASE_JS, EVENTS_JS, FRAME_JS
-    >>> "cm-popup" in CSS and "cm-open:" in EVENTS_JS and "decode" in BASE_JS
+    >>> "cm-popup" in CSS and "last_object_clicked_popup" in EVENTS_JS and "decode" in BASE_JS
     True
 
 Strings only (jinja macros for folium elements); ``claimmap.views.mapview`` owns the data.
