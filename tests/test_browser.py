@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from claimmap.pipeline import Pipeline
 
@@ -229,10 +230,19 @@ def test_correcting_a_claims_actor(browser_page, server):
     picker = page.get_by_role("combobox", name="Event", exact=True)
     picker.click()
     page.get_by_role("option", name="Kindrativka — armed clash (claimed)").click()
+    page.locator("h3", has_text="Kindrativka").wait_for(timeout=30_000)  # the panel's rerun
+    page.wait_for_timeout(1500)
     box = page.get_by_test_id("stExpander").filter(has_text="Correct or dismiss these claims")
     box.first.get_by_text("Correct or dismiss these claims, or the article").click()
-    box.first.get_by_role("combobox", name="Actor").first.click()  # not the sidebar's filter
-    page.get_by_role("option", name="Ukrainian forces").click()
+    actor = box.first.get_by_role("combobox", name="Actor").first  # not the sidebar's filter
+    option = page.get_by_role("option", name="Ukrainian forces")
+    for _ in range(3):  # a late rerun can close the list as it opens
+        actor.click()
+        try:
+            option.click(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.wait_for_timeout(1000)
     box.first.get_by_role("button", name="Save correction").first.click()
     page.get_by_text("Corrected claim").wait_for(timeout=60_000)
     [standing] = Pipeline.open(db=server[1], offline=True).store.curations()
