@@ -306,14 +306,19 @@ def correction(s: Shared, key: str, group: list[Resolution]) -> None:
         st.rerun()
 
 
-def curate(s: Shared, done: str, action, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-    """Run one curation call, report it at the top and refresh everything."""
+def curate(s: Shared, done: str, action, *args, follow: str = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Run one curation call, report it at the top and refresh everything. ``follow``: a claim
+    id whose event the panel shows afterwards (a corrected type can move it to another event)."""
     try:
         action(*args, **kwargs)
     except ClaimMapError as err:
         st.error(md(str(err)))
         return
     s.changed()
+    if follow:
+        event = next((e for e in s.pipeline.store.events()
+                      if any(claim_id(c) == follow for c in e.claims)), None)  # fmt: skip
+        select(event.event_id if event is not None else None)
     st.session_state["cm_flash"] = done
     st.rerun()
 
@@ -321,7 +326,7 @@ def curate(s: Shared, done: str, action, *args, **kwargs) -> None:  # type: igno
 def claim_controls(s: Shared, claim: Claim, key: str) -> None:
     """Correct a claim's event type, actor or status, or dismiss it (not an event)."""
     cid = claim_id(claim)
-    types = [t for t in EVENT_TYPES]
+    types = list(EVENT_TYPES)
     cols = st.columns(3)
     event_type = cols[0].selectbox(
         "Event type", types, index=types.index(claim.event_type), key=f"cm_ct_{key}"
@@ -334,7 +339,7 @@ def claim_controls(s: Shared, claim: Claim, key: str) -> None:
     )
     left, right = st.columns(2)
     if left.button("Save correction", key=f"cm_cfix_{key}"):
-        curate(s, f"Corrected claim {cid}.", s.pipeline.correct_claim, cid,
+        curate(s, f"Corrected claim {cid}.", s.pipeline.correct_claim, cid, follow=cid,
                event_type=event_type, actor=actor, status=status)  # fmt: skip
     if right.button("Dismiss claim (not an event)", key=f"cm_cdis_{key}"):
         curate(s, f"Dismissed claim {cid}.", s.pipeline.dismiss, "claim", cid,
@@ -647,7 +652,9 @@ def main() -> None:
         review(s, articles, resolutions)
     with tab_articles:
         ordered = sorted(articles.values(), key=lambda a: (a.published, a.title), reverse=True)
-        titles = {a.article_id: a.title for a in ordered}
+        gone = {c.target for c in load_curations(s, s.key) if c.kind == "article"}
+        titles = {a.article_id: a.title + (" (dismissed)" if a.article_id in gone else "")
+                  for a in ordered}  # fmt: skip
         pick = st.selectbox(
             "Article", list(titles), format_func=lambda i: titles.get(i, i), key="cm_article"
         )

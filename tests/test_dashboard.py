@@ -233,6 +233,14 @@ def test_correcting_a_claims_actor_in_the_panel(monkeypatch, tmp_path):
     assert _messages(at.success)[0].startswith("Corrected claim ")
     [standing] = Pipeline.open(db=tmp_path / "actor.db", offline=True).store.curations()
     assert json.loads(standing.value) == {"actor": "Ukrainian forces"}
+    assert at.session_state["cm_selected"] == event_id  # same place, type and date: same event
+    at.selectbox(key=key.replace("cm_ca_", "cm_ct_")).select("shelling").run()
+    at.button(key=key.replace("cm_ca_", "cm_cfix_")).click().run()
+    assert not at.exception
+    table = _table(at)
+    followed = table[table.event_id == at.session_state["cm_selected"]]
+    assert list(followed.location) == ["Kindrativka"]  # the panel follows the claim
+    assert list(followed.event_type) == ["shelling"]
 
 
 def test_reset_filters_and_go_to_a_place(monkeypatch, seeded_db):
