@@ -221,20 +221,28 @@ def select(event_id: str | None) -> None:
     st.session_state["cm_selected"] = event_id
 
 
+def picked(event_id: str | None) -> None:
+    """The user chose an event (a callback, before the widgets): the map goes to it, not to
+    the place looked up with "Go to a place"."""
+    select(event_id)
+    if event_id is not None:
+        st.session_state["cm_goto_q"] = ""
+        st.session_state.pop("cm_goto", None)
+
+
 def on_map_click() -> None:
     """A popup's "Full sources" button names its event (see claimmap.views.mapscript)."""
     clicked = (st.session_state.get("cm_map") or {}).get("last_object_clicked_popup")
     event_id = event_id_from_click(clicked)
     if event_id:
-        select(event_id)
-        st.session_state.pop("cm_goto", None)
+        picked(event_id)
 
 
 def on_table_select() -> None:
     rows = st.session_state["cm_table"]["selection"]["rows"]
     ids = st.session_state.get("cm_table_ids", [])
     if rows and rows[0] < len(ids):
-        select(ids[rows[0]])
+        picked(ids[rows[0]])
 
 
 def show_map(
@@ -413,7 +421,7 @@ def panel(
         format_func=lambda i: labels.get(i, i),
         key="cm_pick",
         placeholder="Click a marker, a table row, or choose here",
-        on_change=lambda: select(st.session_state["cm_pick"]),
+        on_change=lambda: picked(st.session_state["cm_pick"]),
     )
     if chosen is None:
         return

@@ -259,6 +259,13 @@ def test_reset_filters_and_go_to_a_place(monkeypatch, seeded_db):
     args = json.loads(component.proto.json_args)
     assert args["zoom"] == 11
     assert [round(x, 1) for x in args["center"]] == [50.9, 34.8]
+    event_id = _select(at, "Myropillia", "assault")  # choosing an event goes there instead
+    assert at.text_input(key="cm_goto_q").value == ""
+    [component] = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    events = Pipeline.open(db=seeded_db, offline=True).store.events()
+    place = next(e.place for e in events if e.event_id == event_id)
+    assert args["center"] == [place.lat, place.lon]
 
 
 def test_adding_articles_reports_each_bad_file_and_keeps_the_rest(monkeypatch, tmp_path):
