@@ -25,10 +25,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from claimmap.claims.claims import EVENT_TYPES
+from claimmap.claims.curation import claim_id, mention_of
 from claimmap.errors import ClaimMapError
 from claimmap.inputs.files import read_text
 from claimmap.pipeline import IngestSummary, Pipeline
-from claimmap.records import Article, Event, Place, Resolution
+from claimmap.records import ACTORS, STATUSES, Article, Claim, Event, Place, Resolution
 from claimmap.views.export import (
     EVENT_COLUMNS,
     event_rows,
@@ -38,7 +40,7 @@ from claimmap.views.export import (
 )
 from claimmap.views.mapview import (
     build_map,
-    event_id_from_tooltip,
+    event_id_from_click,
     filter_events,
     highlight_html,
     selection_layer,
@@ -101,7 +103,18 @@ def load_articles(_s: Shared, key: tuple[str, int]) -> dict[str, Article]:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def load_resolutions(_s: Shared, key: tuple[str, int]) -> list[Resolution]:
-    return _s.pipeline.store.resolutions()
+    """Without dismissed mentions and articles (the Review tab and exports honour curation)."""
+    return _s.pipeline.resolutions()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_all_resolutions(_s: Shared, key: tuple[str, int]) -> dict[str, Resolution]:
+    return {r.mention.mention_id: r for r in _s.pipeline.store.resolutions()}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_curations(_s: Shared, key: tuple[str, int]) -> list:
+    return _s.pipeline.store.curations()
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -138,9 +151,37 @@ def event_label(event: Event) -> str:
     return f"{event.place.name} — {event.event_type.replace('_', ' ')} ({event.status})"
 
 
+FILTER_KEYS = ("cm_f_event_types", "cm_f_actors", "cm_f_statuses", "cm_f_sources", "cm_f_dates",
+               "cm_f_undated", "cm_f_conf", "cm_f_text")  # fmt: skip
+
+
+def reset_filters() -> None:
+    for key in FILTER_KEYS:
+        st.session_state.pop(key, None)
+
+
+def go_to_place(s: Shared) -> None:
+    """Find a place by any spelling and centre the map on it."""
+    sb = st.sidebar
+    query = sb.text_input("Go to a place", key="cm_goto_q", placeholder="any spelling: Sumy, Суми")
+    if not query.strip():
+        st.session_state.pop("cm_goto", None)
+        return
+    places = [p for p in search(s, s.db, query) if p.has_point]
+    if not places:
+        sb.caption("No place with that name.")
+        return
+    labels = {p.place_id: place_label(p) for p in places}
+    pick = sb.selectbox(
+        "Places found", list(labels), format_func=lambda i: labels.get(i, i), key="cm_goto_p"
+    )
+    st.session_state["cm_goto"] = next(p for p in places if p.place_id == pick)
+
+
 def sidebar_filters(events: Sequence[Event], articles: dict[str, Article]) -> dict:
     sb = st.sidebar
     sb.header("Filters")
+    sb.button("Reset filters", key="cm_f_reset", on_click=reset_filters)
     options = {
         "event_types": sorted({e.event_type for e in events}),
         "actors": sorted({e.actor for e in events}),
@@ -180,51 +221,83 @@ def select(event_id: str | None) -> None:
     st.session_state["cm_selected"] = event_id
 
 
+def picked(event_id: str | None) -> None:
+    """The user chose an event (a callback, before the widgets): the map goes to it, not to
+    the place looked up with "Go to a place"."""
+    select(event_id)
+    if event_id is not None:
+        st.session_state["cm_goto_q"] = ""
+        st.session_state.pop("cm_goto", None)
+
+
 def on_map_click() -> None:
-    clicked = (st.session_state.get("cm_map") or {}).get("last_object_clicked_tooltip")
-    event_id = event_id_from_tooltip(clicked)
+    """A popup's "Full sources" button names its event (see claimmap.views.mapscript)."""
+    clicked = (st.session_state.get("cm_map") or {}).get("last_object_clicked_popup")
+    event_id = event_id_from_click(clicked)
     if event_id:
-        select(event_id)
+        picked(event_id)
 
 
 def on_table_select() -> None:
     rows = st.session_state["cm_table"]["selection"]["rows"]
     ids = st.session_state.get("cm_table_ids", [])
     if rows and rows[0] < len(ids):
-        select(ids[rows[0]])
+        picked(ids[rows[0]])
 
 
 def show_map(
     s: Shared, shown: list[Event], articles: dict[str, Article], chosen: Event | None
 ) -> None:
-    fmap = build_map(shown, articles=articles, settlements=load_settlements(s, s.db), popups=False)
+    tiles = "OpenStreetMap" if st.session_state.get("cm_tiles") else None
+    fmap = build_map(shown, articles=articles, settlements=load_settlements(s, s.db), tiles=tiles)
     ring = selection_layer(chosen) if chosen is not None else None
-    centre = (chosen.place.lat, chosen.place.lon) if chosen and chosen.place.has_point else None
+    centre, zoom = None, None
+    goto: Place | None = st.session_state.get("cm_goto")
+    if goto is not None and goto.has_point:
+        centre, zoom = (goto.lat, goto.lon), 11
+    elif chosen and chosen.place.has_point:
+        centre = (chosen.place.lat, chosen.place.lon)
     st_folium(
         fmap,
         key="cm_map",
-        height=560,
+        height=600,
         use_container_width=True,
-        returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
+        returned_objects=["last_object_clicked_popup", "last_object_clicked_count"],
         feature_group_to_add=ring,
         center=centre,
+        zoom=zoom,
         on_change=on_map_click,
     )
 
 
-def correction(s: Shared, key: str, mention_ids: list[str], default_query: str) -> None:
-    """Search the gazetteer and move these mentions to the place chosen."""
-    query = st.text_input("Search the gazetteer", default_query, key=f"cm_fix_q_{key}")
-    places = search(s, s.db, query) if query.strip() else []
-    if not places:
+def correction(s: Shared, key: str, group: list[Resolution]) -> None:
+    """Move these mentions to another place: the picker starts at the current place, then the
+    runners-up, then what the search finds. After the move the panel follows the event."""
+    res = group[0]
+    query = st.text_input(
+        "Search the gazetteer", key=f"cm_fix_q_{key}", placeholder="another spelling"
+    )
+    options: dict[str, Place] = {}
+    if res.place is not None:
+        options[res.place.place_id] = res.place
+    for candidate in res.runners_up:
+        options.setdefault(candidate.place.place_id, candidate.place)
+    for place in search(s, s.db, query) if query.strip() else []:
+        options.setdefault(place.place_id, place)
+    if not options:
         st.caption("No place matches; try another spelling (Latin or Cyrillic).")
         return
-    labels = {p.place_id: place_label(p) for p in places}
-    pick = st.selectbox(
-        "Correct place", list(labels), format_func=lambda i: labels.get(i, i), key=f"cm_fix_p_{key}"
-    )
+    current = res.place.place_id if res.place is not None else None
+    runners = {c.place.place_id for c in res.runners_up}
+
+    def label(place_id: str) -> str:
+        tag = " · current" if place_id == current else " · runner-up" if place_id in runners else ""
+        return place_label(options[place_id]) + tag
+
+    pick = st.selectbox("Correct place", list(options), format_func=label, key=f"cm_fix_p_{key}")
+    mention_ids = [r.mention.mention_id for r in group]
     noun = "mention" if len(mention_ids) == 1 else f"{len(mention_ids)} mentions"
-    if st.button(f"Move {noun} to this place", key=f"cm_fix_go_{key}"):
+    if st.button(f"Move {noun} to this place", key=f"cm_fix_go_{key}", disabled=pick == current):
         try:
             with st.spinner("Re-resolving and rebuilding events…"):
                 for mention_id in mention_ids:
@@ -233,8 +306,52 @@ def correction(s: Shared, key: str, mention_ids: list[str], default_query: str) 
             st.error(md(str(err)))
             return
         s.changed()
-        st.session_state["cm_flash"] = f"Moved {noun} to {labels[pick]}."
+        moved = set(mention_ids)
+        follow = next((e for e in s.pipeline.store.events()
+                       if any(mention_of(c) in moved for c in e.claims)), None)  # fmt: skip
+        select(follow.event_id if follow is not None else None)
+        st.session_state["cm_flash"] = f"Moved {noun} to {place_label(options[pick])}."
         st.rerun()
+
+
+def curate(s: Shared, done: str, action, *args, follow: str = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Run one curation call, report it at the top and refresh everything. ``follow``: a claim
+    id whose event the panel shows afterwards (a corrected type can move it to another event)."""
+    try:
+        action(*args, **kwargs)
+    except ClaimMapError as err:
+        st.error(md(str(err)))
+        return
+    s.changed()
+    if follow:
+        event = next((e for e in s.pipeline.store.events()
+                      if any(claim_id(c) == follow for c in e.claims)), None)  # fmt: skip
+        select(event.event_id if event is not None else None)
+    st.session_state["cm_flash"] = done
+    st.rerun()
+
+
+def claim_controls(s: Shared, claim: Claim, key: str) -> None:
+    """Correct a claim's event type, actor or status, or dismiss it (not an event)."""
+    cid = claim_id(claim)
+    types = list(EVENT_TYPES)
+    cols = st.columns(3)
+    event_type = cols[0].selectbox(
+        "Event type", types, index=types.index(claim.event_type), key=f"cm_ct_{key}"
+    )
+    actor = cols[1].selectbox(
+        "Actor", list(ACTORS), index=list(ACTORS).index(claim.actor), key=f"cm_ca_{key}"
+    )
+    status = cols[2].selectbox(
+        "Status", list(STATUSES), index=list(STATUSES).index(claim.status), key=f"cm_cs_{key}"
+    )
+    left, right = st.columns(2)
+    if left.button("Save correction", key=f"cm_cfix_{key}"):
+        curate(s, f"Corrected claim {cid}.", s.pipeline.correct_claim, cid, follow=cid,
+               event_type=event_type, actor=actor, status=status)  # fmt: skip
+    if right.button("Dismiss claim (not an event)", key=f"cm_cdis_{key}"):
+        curate(s, f"Dismissed claim {cid}.", s.pipeline.dismiss, "claim", cid,
+               reason="not an event")  # fmt: skip
 
 
 def explain(s: Shared, event: Event, resolutions: dict[str, Resolution]) -> None:
@@ -273,8 +390,18 @@ def explain(s: Shared, event: Event, resolutions: dict[str, Resolution]) -> None
                     hide_index=True,
                     width="stretch",
                 )
-            ids = [r.mention.mention_id for r in group]
-            correction(s, f"{event.event_id}_{i}", ids, res.place.name if res.place else surface)
+            correction(s, f"{event.event_id}_{i}", group)
+            reason = st.selectbox("Dismiss as", ["not a place", "wrong kind of place"],
+                                  key=f"cm_mdis_r_{event.event_id}_{i}")  # fmt: skip
+            if st.button(f"Dismiss “{surface}” ({len(group)} mention(s))",
+                         key=f"cm_mdis_{event.event_id}_{i}"):  # fmt: skip
+                curate(s, f"Dismissed “{surface}” ({reason}).", dismiss_all, s,
+                       [r.mention.mention_id for r in group], reason)  # fmt: skip
+
+
+def dismiss_all(s: Shared, mention_ids: list[str], reason: str) -> None:
+    for mention_id in mention_ids:
+        s.pipeline.dismiss("mention", mention_id, reason=reason)
 
 
 def panel(
@@ -294,7 +421,7 @@ def panel(
         format_func=lambda i: labels.get(i, i),
         key="cm_pick",
         placeholder="Click a marker, a table row, or choose here",
-        on_change=lambda: select(st.session_state["cm_pick"]),
+        on_change=lambda: picked(st.session_state["cm_pick"]),
     )
     if chosen is None:
         return
@@ -306,6 +433,12 @@ def panel(
         f"{chosen.n_articles} articles from {chosen.n_origins} independent origin(s)"
         f"{' · area, not a precise point' if chosen.precision == 3 else ''}</div>"
     )
+    with st.popover("Dismiss this event"):
+        reason = st.selectbox("Why", ["not an event", "wrong place", "duplicate", "other"],
+                              key=f"cm_edis_r_{chosen.event_id}")  # fmt: skip
+        if st.button("Dismiss the event", key=f"cm_edis_{chosen.event_id}"):
+            curate(s, f"Dismissed {event_label(chosen)}; restore it in the Curation tab.",
+                   s.pipeline.dismiss, "event", chosen.event_id, reason=reason)  # fmt: skip
     by_article: dict[str, list] = defaultdict(list)
     for claim in chosen.claims:
         by_article[claim.article_id].append(claim)
@@ -320,6 +453,15 @@ def panel(
             f"{CSS}<div><b>{e(article.title)}</b> <span class='cm-meta'>{e(meta)}</span>"
             f"</div>{highlight_html(article, spans)}"
         )
+        with st.expander("Correct or dismiss these claims, or the article"):
+            for n, claim in enumerate(claims):
+                st.caption(md(f"“{claim.sentence[:120]}” ({claim.surface})"))
+                claim_controls(s, claim, f"{chosen.event_id}_{article_id}_{n}")
+            reason = st.selectbox("Dismiss the article as", ["duplicate", "off topic"],
+                                  key=f"cm_adis_r_{chosen.event_id}_{article_id}")  # fmt: skip
+            if st.button("Dismiss the article", key=f"cm_adis_{chosen.event_id}_{article_id}"):
+                curate(s, f"Dismissed the article {article.title} ({reason}).",
+                       s.pipeline.dismiss, "article", article_id, reason=reason)  # fmt: skip
     explain(s, chosen, resolutions)
 
 
@@ -357,8 +499,7 @@ def review(s: Shared, articles: dict[str, Article], resolutions: list[Resolution
                     "Candidates: "
                     + "; ".join(f"{place_label(c.place)} {c.score:.2f}" for c in res.runners_up)
                 )
-            ids = [r.mention.mention_id for r in group]
-            correction(s, f"review_{i}", ids, surface)
+            correction(s, f"review_{i}", group)
 
 
 def add_articles(s: Shared) -> None:
@@ -426,6 +567,45 @@ def show_article(article: Article, resolutions: list[Resolution]) -> None:
     )
 
 
+def curation_tab(s: Shared) -> None:
+    """What is dismissed or corrected now (each restorable), then the audit of every action."""
+    standing = load_curations(s, s.key)
+    if not standing:
+        st.caption("Nothing is dismissed or corrected.")
+    for n, c in enumerate(standing):
+        what = "dismissed" if c.action == "dismiss" else f"corrected {c.value}"
+        cols = st.columns([5, 1])
+        cols[0].markdown(md(f"{c.kind} · {c.label or c.target} · {what} · {c.who}, {c.at}"))
+        if cols[1].button("Restore", key=f"cm_restore_{n}_{c.kind}_{c.target}"):
+            curate(s, f"Restored {c.kind} {c.label or c.target}.", s.pipeline.restore,
+                   c.kind, c.target)  # fmt: skip
+    st.markdown("**Audit**")
+    audit = s.pipeline.store.audit(limit=500)
+    if audit:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "when": a.at,
+                        "who": a.who,
+                        "action": a.action,
+                        "kind": a.kind,
+                        "what": a.label or a.target,
+                        "old": a.old_value,
+                        "new": a.new_value,
+                        "id": a.target,
+                    }
+                    for a in audit
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="cm_audit",
+        )
+    else:
+        st.caption("No curation action yet.")
+
+
 def main() -> None:
     st.set_page_config(page_title="claimmap", page_icon="🗺️", layout="wide")
     db = os.environ.get("CLAIMMAP_DB", "")
@@ -438,6 +618,12 @@ def main() -> None:
     events, articles = load_events(s, s.key), load_articles(s, s.key)
     resolutions = load_resolutions(s, s.key)
     shown = filter_events(events, articles=articles, **sidebar_filters(events, articles))
+    go_to_place(s)
+    st.sidebar.checkbox(
+        "Online map tiles (OpenStreetMap)",
+        key="cm_tiles",
+        help="The base map needs no network; tiles add roads and rivers",
+    )
     st.sidebar.caption(f"Database: {s.pipeline.store.path}" + (" · offline" if offline else ""))
     if st.sidebar.button(
         "Reload from the database",
@@ -451,15 +637,15 @@ def main() -> None:
     if flash := st.session_state.get("cm_flash"):  # kept until the next change (see add_articles)
         st.success(md(flash))
     chosen = next((e for e in shown if e.event_id == st.session_state.get("cm_selected")), None)
-    tab_map, tab_review, tab_articles, tab_add, tab_export = st.tabs(
-        ["Map", "Review", "Articles", "Add articles", "Export"]
+    tab_map, tab_review, tab_articles, tab_add, tab_export, tab_curation = st.tabs(
+        ["Map", "Review", "Articles", "Add articles", "Export", "Curation"]
     )
     with tab_map:
         left, right = st.columns([3, 2])
         with left:
             show_map(s, shown, articles, chosen)
         with right:
-            panel(s, shown, articles, chosen, {r.mention.mention_id: r for r in resolutions})
+            panel(s, shown, articles, chosen, load_all_resolutions(s, s.key))
         st.session_state["cm_table_ids"] = [e.event_id for e in shown]
         table = pd.DataFrame(event_rows(shown), columns=list(EVENT_COLUMNS))
         st.dataframe(
@@ -474,7 +660,9 @@ def main() -> None:
         review(s, articles, resolutions)
     with tab_articles:
         ordered = sorted(articles.values(), key=lambda a: (a.published, a.title), reverse=True)
-        titles = {a.article_id: a.title for a in ordered}
+        gone = {c.target for c in load_curations(s, s.key) if c.kind == "article"}
+        titles = {a.article_id: a.title + (" (dismissed)" if a.article_id in gone else "")
+                  for a in ordered}  # fmt: skip
         pick = st.selectbox(
             "Article", list(titles), format_func=lambda i: titles.get(i, i), key="cm_article"
         )
@@ -504,6 +692,8 @@ def main() -> None:
             "text/csv",
             key="cm_dl_mentions_csv",
         )
+    with tab_curation:
+        curation_tab(s)
 
 
 if __name__ == "__main__":

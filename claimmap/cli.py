@@ -7,6 +7,10 @@
     $ claimmap events --db claims.db --format geojson -o events.geojson
     $ claimmap articles --db claims.db
     $ claimmap override MENTION_ID PLACE_ID --db claims.db
+    $ claimmap dismiss event EVENT_ID --reason "dateline, not an assault" --db claims.db
+    $ claimmap restore event EVENT_ID --db claims.db
+    $ claimmap correct-claim CLAIM_ID --actor "Ukrainian forces" --db claims.db
+    $ claimmap audit --db claims.db
     $ claimmap build-gazetteer                           # regenerate gazetteer/ from ../shared
 
 Errors print one line on stderr and exit 1; nothing else in the package prints.
@@ -135,6 +139,36 @@ def cmd_override(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dismiss(args: argparse.Namespace) -> int:
+    label = _pipeline(args).dismiss(args.kind, args.target, reason=args.reason or "")
+    print(f"dismissed {args.kind} {args.target} ({label}); events rebuilt", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    entries = _pipeline(args).restore(args.kind, args.target)
+    for entry in entries:
+        print(f"restored {entry.kind} {entry.target}: {entry.old_value}", file=sys.stderr)
+    return 0
+
+
+def cmd_correct_claim(args: argparse.Namespace) -> int:
+    entry = _pipeline(args).correct_claim(
+        args.claim_id, event_type=args.event_type, actor=args.actor, status=args.status
+    )
+    print(
+        f"{entry.target}: {entry.old_value} -> {entry.new_value}; events rebuilt", file=sys.stderr
+    )
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    for e in _pipeline(args).store.audit(limit=args.limit):
+        print(f"{e.at}\t{e.who}\t{e.action}\t{e.kind}\t{e.target}\t{e.old_value}\t"
+              f"{e.new_value}\t{e.label}")  # fmt: skip
+    return 0
+
+
 def cmd_build_gazetteer(args: argparse.Namespace) -> int:
     from claimmap.places.gazetteer_build import build, default_dirs
 
@@ -196,6 +230,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("override", cmd_override, "Correct the place of one mention (persists).")
     p.add_argument("mention_id", help="ARTICLE_ID:START:END, as in 'claimmap mentions'")
     p.add_argument("place_id", help="KATOTTG code, geonames:ID, country:XX or sector:NAME")
+
+    from claimmap.records import ACTORS, CURATION_KINDS, STATUSES
+
+    p = add("dismiss", cmd_dismiss, "Dismiss a mention, claim, event or article (reversible).")
+    p.add_argument("kind", choices=CURATION_KINDS)
+    p.add_argument("target", help="mention ARTICLE:START:END, claim ARTICLE:SENT:START:END, "
+                   "event id or article id")  # fmt: skip
+    p.add_argument("--reason", help="why: not a place, not an event, duplicate, off topic...")
+
+    p = add("restore", cmd_restore, "Undo the dismissal and corrections of one target.")
+    p.add_argument("kind", choices=CURATION_KINDS)
+    p.add_argument("target")
+
+    p = add("correct-claim", cmd_correct_claim, "Correct a claim's event type, actor or status.")
+    p.add_argument("claim_id", help="ARTICLE:SENTENCE_START:MENTION_START:MENTION_END")
+    p.add_argument("--event-type", help="one of docs/EVENT_TYPES.md")
+    p.add_argument("--actor", choices=ACTORS)
+    p.add_argument("--status", choices=STATUSES)
+
+    p = add("audit", cmd_audit, "List curation actions, newest first (tab-separated).",
+            offline=False)  # fmt: skip
+    p.add_argument("--limit", type=int, help="at most this many entries")
 
     p = add(
         "build-gazetteer",

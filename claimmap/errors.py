@@ -62,3 +62,7 @@ class MapError(ClaimMapError, ValueError):
 
 class ClaimInputError(ClaimMapError, ValueError):
     """Claims or events cannot be built: a mention, claim or option does not fit its article."""
+
+
+class CurationError(ClaimMapError, ValueError):
+    """A dismissal, restore or correction does not fit: unknown kind, nothing to undo, bad value."""

@@ -13,6 +13,7 @@ after every batch, so a correction (``override``) or a new article re-counts cor
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -20,15 +21,29 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from claimmap.claims.claims import extract_claims
+from claimmap.claims import curation
+from claimmap.claims.claims import EVENT_TYPES, extract_claims
 from claimmap.claims.events import build_events
-from claimmap.errors import ClaimMapError, IngestError
+from claimmap.errors import ClaimMapError, CurationError, IngestError, NotFoundError
 from claimmap.inputs.files import expand_paths, read_bytes, read_path, read_text
 from claimmap.places.extract import extract_mentions
 from claimmap.places.gazetteer import Gazetteer
 from claimmap.places.resolve import GazetteerTier, Resolver
 from claimmap.places.variants import normalise
-from claimmap.records import Article, ArticleAnalysis, Event, Place
+from claimmap.records import (
+    ACTORS,
+    CLAIM_CORRECTIONS,
+    CURATION_KINDS,
+    STATUSES,
+    Article,
+    ArticleAnalysis,
+    AuditEntry,
+    Claim,
+    Curation,
+    Event,
+    Place,
+    Resolution,
+)
 from claimmap.store.base import Store, open_store
 
 __all__ = ["SEEDS_DIR", "IngestSummary", "Pipeline", "Progress"]
@@ -197,7 +212,10 @@ class Pipeline:
             places = {
                 r.place.place_id: r.place for r in self.store.resolutions() if r.place is not None
             }
+            curations = self.store.curations()
+            claims = curation.apply_to_claims(claims, curations)
             events = build_events(claims, articles=articles, places=places)
+            events = curation.apply_to_events(events, curations)
             self.store.replace_events(events)
             if {a.article_id for a in self.store.articles()} == before:
                 break
@@ -243,3 +261,122 @@ class Pipeline:
             if len(seen) >= limit:
                 break
         return list(seen.values())[:limit]
+
+    # -- curation (issue 13) ----------------------------------------------------------------
+
+    def dismiss(self, kind: str, target: str, *, reason: str = "", who: str | None = None) -> str:
+        """Dismiss a mention (not a place), a claim (not an event), an event or an article
+        (duplicate, off topic); persisted, audited, events rebuilt. Returns what was dismissed,
+        in words."""
+        if any(c.kind == kind and c.target == target and c.action == "dismiss"
+               for c in self.store.curations()):  # fmt: skip
+            raise CurationError(f"{kind} {target} is already dismissed")
+        label = self._label(kind, target)
+        change = Curation(kind, target, "dismiss", reason.strip(), label,
+                          who=who or curation.current_user())  # fmt: skip
+        new = "dismissed" + (f": {reason.strip()}" if reason.strip() else "")
+        self.store.curate(change, remove=False, audit_action="dismiss", old_value="shown",
+                          new_value=new)  # fmt: skip
+        self.rebuild_events()
+        return label
+
+    def restore(self, kind: str, target: str, *, who: str | None = None) -> list[AuditEntry]:
+        """Undo every standing curation of one target (its dismissal, a claim's correction)."""
+        if kind not in CURATION_KINDS:
+            raise CurationError(f"unknown kind {kind!r}; one of {', '.join(CURATION_KINDS)}")
+        standing = [c for c in self.store.curations() if c.kind == kind and c.target == target]
+        if not standing:
+            raise CurationError(f"{kind} {target} is neither dismissed nor corrected")
+        entries = []
+        for old in standing:
+            change = Curation(kind, target, old.action, old.value, old.label,
+                              who=who or curation.current_user())  # fmt: skip
+            was = "dismissed" if old.action == "dismiss" else f"corrected {old.value}"
+            now = "shown" if old.action == "dismiss" else "as extracted"
+            entries.append(self.store.curate(change, remove=True, audit_action="restore",
+                                             old_value=was, new_value=now))  # fmt: skip
+        self.rebuild_events()
+        return entries
+
+    def correct_claim(
+        self,
+        claim_id: str,
+        *,
+        event_type: str | None = None,
+        actor: str | None = None,
+        status: str | None = None,
+        who: str | None = None,
+    ) -> AuditEntry:
+        """Correct a claim's event type, actor or status (persisted, audited, events rebuilt).
+        A field set back to what the text gave drops that correction."""
+        claim = self.claim(claim_id)
+        wanted = {"event_type": event_type, "actor": actor, "status": status}
+        for name, allowed in (("event_type", tuple(EVENT_TYPES)), ("actor", ACTORS),
+                              ("status", STATUSES)):  # fmt: skip
+            value = wanted[name]
+            if value is not None and value not in allowed:
+                raise CurationError(f"unknown {name} {value!r}; one of {', '.join(allowed)}")
+        standing = next((c for c in self.store.curations() if c.kind == "claim"
+                         and c.target == claim_id and c.action == "correct"), None)  # fmt: skip
+        before = curation.corrections_of(standing) if standing else {}
+        after = dict(before)
+        for name in CLAIM_CORRECTIONS:
+            value = wanted[name]
+            if value is None:
+                continue
+            if value == getattr(claim, name):
+                after.pop(name, None)
+            else:
+                after[name] = value
+        if after == before:
+            raise CurationError(f"claim {claim_id}: nothing to change")
+        current = {n: before.get(n, getattr(claim, n)) for n in CLAIM_CORRECTIONS}
+        new = {n: after.get(n, getattr(claim, n)) for n in CLAIM_CORRECTIONS}
+        label = self._label("claim", claim_id)
+        change = Curation("claim", claim_id, "correct", _json(after), label,
+                          who=who or curation.current_user())  # fmt: skip
+        entry = self.store.curate(change, remove=not after, audit_action="correct",
+                                  old_value=_json(current), new_value=_json(new))  # fmt: skip
+        self.rebuild_events()
+        return entry
+
+    def claim(self, claim_id: str) -> Claim:
+        """The stored claim (as extracted, before corrections) with this ``claim_id``."""
+        article_id = claim_id.rsplit(":", 3)[0]
+        for claim in self.store.claims(article_id):
+            if curation.claim_id(claim) == claim_id:
+                return claim
+        raise NotFoundError(f"claim {claim_id!r} is not in the database")
+
+    def resolutions(self) -> list[Resolution]:
+        """The stored resolutions without dismissed mentions and articles (for exports)."""
+        curations = self.store.curations()
+        gone = curation.dismissed(curations, "mention")
+        articles = curation.dismissed(curations, "article")
+        return [
+            r
+            for r in self.store.resolutions()
+            if r.mention.mention_id not in gone and r.mention.article_id not in articles
+        ]
+
+    def _label(self, kind: str, target: str) -> str:
+        """What a curation target is, in words; NotFoundError when it does not exist."""
+        if kind == "article":
+            return self.store.article(target).title
+        if kind == "mention":
+            res = self.store.resolution(target)
+            where = res.place.name if res.place is not None else "unresolved"
+            return f"“{res.mention.surface}” → {where}"
+        if kind == "claim":
+            claim = self.claim(target)
+            return f"{claim.surface}: {claim.sentence[:80]}"
+        if kind == "event":
+            for event in self.store.events():
+                if event.event_id == target:
+                    return f"{event.place.name} — {event.event_type.replace('_', ' ')}"
+            raise NotFoundError(f"event {target!r} is not on the map (dismissed already?)")
+        raise CurationError(f"unknown kind {kind!r}; one of {', '.join(CURATION_KINDS)}")
+
+
+def _json(value: dict[str, str]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

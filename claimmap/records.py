@@ -173,3 +173,40 @@ class ArticleAnalysis:
     resolutions: tuple[Resolution, ...] = ()
     claims: tuple[Claim, ...] = ()
     errors: tuple[str, ...] = field(default=())  #: non-fatal problems, e.g. geocoder unreachable
+
+
+# issue 13: curation (dismissals and claim corrections) and its audit trail.
+#: What a user can dismiss (and restore).
+CURATION_KINDS = ("mention", "claim", "event", "article")
+#: The claim fields a user can correct.
+CLAIM_CORRECTIONS = ("event_type", "actor", "status")
+
+
+@dataclass(frozen=True, slots=True)
+class Curation:
+    """One standing curation: a dismissed target, or a claim's corrected fields (JSON)."""
+
+    kind: str  #: one of CURATION_KINDS
+    target: (
+        str  #: mention id, claim id (``claimmap.claims.curation.claim_id``), event or article id
+    )
+    action: str  #: "dismiss" or "correct"
+    value: str  #: the reason for a dismissal; a JSON object of corrected fields for "correct"
+    label: str = ""  #: what the user saw ("Oleksandriia — territorial capture")
+    at: str = ""  #: ISO time (UTC) of the last change
+    who: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One curation action, as recorded: what, old and new value, when, who."""
+
+    seq: int
+    at: str
+    who: str
+    action: str  #: dismiss | restore | correct
+    kind: str  #: one of CURATION_KINDS
+    target: str
+    old_value: str
+    new_value: str
+    label: str = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import socket
@@ -18,6 +19,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from claimmap.pipeline import Pipeline
 
@@ -114,43 +116,142 @@ def _map(page):
     return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
 
 
-def test_map_renders_offline_with_four_event_markers(browser_page):
+def _marker(page, event_id: str):
+    return _map(page).locator(f'.cm-marker[data-event-id="{event_id}"]')
+
+
+def _seed_event(server, name: str):
+    events = Pipeline.open(db=server[1], offline=True).store.events()
+    return next(e for e in events if e.place.name == name)
+
+
+def test_the_base_map_and_the_events_render_with_no_network(browser_page):
     page = browser_page.page
-    markers = _map(page).locator(".cm-marker")
-    markers.first.wait_for(timeout=120_000)
-    assert markers.count() == 4
-    assert _map(page).locator("path.cm-area").count() >= 1  # the sector, as an area
-    page.wait_for_timeout(1000)
+    frame = _map(page)
+    frame.locator(".cm-marker").first.wait_for(timeout=120_000)
+    page.wait_for_timeout(1500)  # chunked clustering, labels
+    markers, clusters = frame.locator(".cm-marker").count(), frame.locator(".marker-cluster")
+    in_clusters = sum(int(clusters.nth(i).inner_text()) for i in range(clusters.count()))
+    assert markers + in_clusters == 4  # every point event, overlapping ones clustered
+    assert frame.locator("path.cm-area").count() >= 1  # the sector, as an area
+    outlines = frame.locator(".leaflet-cm-lines-pane path")
+    assert outlines.count() >= 51 + 5 + 5  # hromadas, raions, the state border lines
+    assert frame.locator(".cm-town", has_text="Sumy").count() >= 1  # city names at this zoom
+    assert frame.get_by_text("OpenStreetMap").count() >= 1  # the ODbL credit
     served = " ".join(browser_page.served)
     for asset in ("leaflet-1.9.4/leaflet.js", "fontawesome-free-6.2.0/css/all.min.css",
                   "fontawesome-free-6.2.0/webfonts/fa-solid-900.woff2"):  # fmt: skip
         assert f"/app/static/vendor/{asset}" in served
-    hosts = {urlsplit(u).hostname for u in browser_page.blocked}
-    assert hosts <= {"tile.openstreetmap.org"}, hosts  # only map tiles wanted the network
+    assert browser_page.blocked == []  # no tiles: nothing wanted the network
 
 
-def test_clicking_a_marker_opens_the_sentences(browser_page, server):
+def test_a_marker_popup_lists_its_claims_and_opens_the_full_sources(browser_page, server):
     page = browser_page.page
-    events = Pipeline.open(db=server[1], offline=True).store.events()
-    event = next(e for e in events if e.place.name == "Oleksandriia")
-    marker = _map(page).locator(f'.cm-marker[data-event-id="{event.event_id}"]')
+    _map(page).locator(".cm-marker").first.wait_for(timeout=120_000)  # the seeds are in
+    event = _seed_event(server, "Oleksandriia")
+    marker = _marker(page, event.event_id)
+    for _ in range(3):  # a cluster zooms in when clicked
+        if marker.count():
+            break
+        _map(page).locator(".marker-cluster").first.click()
+        page.wait_for_timeout(1200)
     marker.click()
+    popup = _map(page).locator(f'.cm-popup[data-event-id="{event.event_id}"]')
+    popup.wait_for(timeout=30_000)
+    text = popup.inner_text()
+    assert "Oleksandriia" in text
+    assert "Олександрія" in text
+    assert "territorial capture · Russian forces" in text
+    assert f"{event.n_claims} claims · {event.n_articles} articles" in text
+    assert SENTENCE[:40] in text  # a claim's snippet, with its source
+    assert "Russian Advances in Sumy" in text
+    assert "[event:" not in text
+    popup.get_by_role("button", name="Full sources in the panel").click()
     highlight = page.locator("mark", has_text=SENTENCE).first
     highlight.wait_for(timeout=30_000)
     assert highlight.is_visible()
-    page.wait_for_timeout(1000)  # let the selection ring and the fonts settle
+    # The README's picture: the page from its top, the map at the border near Oleksandriia
+    # (hromada outlines, the state border, town names) with the popup open beside the panel.
+    page.set_viewport_size({"width": 1800, "height": 1000})  # a wider map for the picture
+    page.get_by_role("heading", name="claimmap · Sumy oblast").scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    frame = page.locator('iframe[title="streamlit_folium.st_folium"]').element_handle()
+    frame.content_frame().evaluate(
+        "([lat, lon]) => { window.map.closePopup();"
+        " window.map.setView([lat, lon], 9.75, {animate: false}); }",
+        [event.place.lat + 0.2, event.place.lon - 0.2],
+    )
+    page.wait_for_timeout(1000)
+    marker.click()  # opens the popup again, panned into view
+    popup.wait_for(timeout=30_000)
+    page.mouse.move(5, 990)  # no hover tooltip in the picture
+    page.wait_for_timeout(1500)  # let the selection ring, the labels and the fonts settle
     shot = page.screenshot()
     assert shot.startswith(b"\x89PNG")
     if os.environ.get("CLAIMMAP_UPDATE_SCREENSHOT"):  # the README's picture, on request
         (ROOT / "docs" / "screenshot.png").write_bytes(shot)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def _events_csv(page) -> list[dict[str, str]]:
+    page.get_by_role("tab", name="Export").click()
+    page.wait_for_timeout(1500)  # a rerun after a change replaces the file behind the button
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name="Events (CSV)").click()
+    return list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
+
+
+def test_dismissing_an_event_takes_it_off_the_map_and_the_csv_and_restore_brings_it_back(
+    browser_page, server
+):
+    page = browser_page.page
+    event = _seed_event(server, "Oleksandriia")
+    page.get_by_role("button", name="Dismiss this event").click()
+    page.get_by_role("button", name="Dismiss the event").click()
+    page.get_by_text("Dismissed Oleksandriia — territorial capture").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert _marker(page, event.event_id).count() == 0
+    assert "Oleksandriia" not in {r["location"] for r in _events_csv(page)}
+    page.get_by_role("tab", name="Curation").click()
+    page.get_by_role("button", name="Restore").first.click()
+    page.get_by_text("Restored event Oleksandriia — territorial capture").wait_for(timeout=60_000)
+    assert "Oleksandriia" in {r["location"] for r in _events_csv(page)}
+    page.get_by_role("tab", name="Map").click()
+    page.wait_for_timeout(1500)
+    frame = _map(page)
+    clusters = frame.locator(".marker-cluster")
+    in_clusters = sum(int(clusters.nth(i).inner_text()) for i in range(clusters.count()))
+    assert frame.locator(".cm-marker").count() + in_clusters == 4
+
+
+def test_correcting_a_claims_actor(browser_page, server):
+    page = browser_page.page
+    page.get_by_role("tab", name="Map").click()
+    picker = page.get_by_role("combobox", name="Event", exact=True)
+    picker.click()
+    page.get_by_role("option", name="Kindrativka — armed clash (claimed)").click()
+    page.locator("h3", has_text="Kindrativka").wait_for(timeout=30_000)  # the panel's rerun
+    page.wait_for_timeout(1500)
+    box = page.get_by_test_id("stExpander").filter(has_text="Correct or dismiss these claims")
+    box.first.get_by_text("Correct or dismiss these claims, or the article").click()
+    actor = box.first.get_by_role("combobox", name="Actor").first  # not the sidebar's filter
+    option = page.get_by_role("option", name="Ukrainian forces")
+    for _ in range(3):  # a late rerun can close the list as it opens
+        actor.click()
+        try:
+            option.click(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.wait_for_timeout(1000)
+    box.first.get_by_role("button", name="Save correction").first.click()
+    page.get_by_text("Corrected claim").wait_for(timeout=60_000)
+    [standing] = Pipeline.open(db=server[1], offline=True).store.curations()
+    assert standing.kind == "claim"
+    assert json.loads(standing.value) == {"actor": "Ukrainian forces"}
 
 
 def test_the_events_csv_downloads_and_parses(browser_page):
-    page = browser_page.page
-    page.get_by_role("tab", name="Export").click()
-    with page.expect_download(timeout=30_000) as info:
-        page.get_by_role("button", name="Events (CSV)").click()
-    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
+    rows = _events_csv(browser_page.page)
     assert {"Oleksandriia", "Myropillia", "Yunakivka", "Kindrativka"} <= {
         r["location"] for r in rows
     }
@@ -183,4 +284,7 @@ def test_an_area_event_is_selectable_on_the_map(browser_page):
     areas = _map(page).locator("path.cm-area")
     assert areas.count() >= 1
     areas.last.click()
+    popup = _map(page).locator(".cm-popup", has_text="area; not a precise location")
+    popup.wait_for(timeout=30_000)
+    popup.get_by_role("button", name="Full sources in the panel").click()
     page.get_by_text("area, not a precise point").wait_for(timeout=30_000)

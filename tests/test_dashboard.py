@@ -75,8 +75,14 @@ def test_the_map_loads_only_vendored_assets(monkeypatch, seeded_db):
     assert "/app/static/vendor/leaflet-1.9.4/leaflet.js" in links
     assert all(link.startswith("/app/static/vendor/") for link in links), links
     assert "://" not in args["header"]
+    script = args["script"]
     for name in POINTS:
-        assert f"{name} — " in args["script"]  # each settlement event has a tooltip
+        assert f'"{name}"' in script  # each settlement event's popup data
+    assert "[event:" not in script  # tooltips carry no internal id
+    assert "OpenStreetMap" in script  # the base map's credit (ODbL)
+    assert "contributors (ODbL)" in script
+    assert "UA59080000000057897" in script  # Sumskyi raion's outline (KATOTTG id)
+    assert "tile.openstreetmap.org" not in script  # no tiles unless asked for
 
 
 def test_filters_narrow_the_table_and_the_caption(monkeypatch, seeded_db):
@@ -161,23 +167,105 @@ def test_exports_hold_the_filtered_events_and_all_mentions(monkeypatch, seeded_d
     assert [r["location"] for r in rows] == ["Myropillia"]
 
 
-def test_correcting_the_place_moves_the_event(monkeypatch, tmp_path):
+def test_correcting_the_place_starts_at_it_and_the_panel_follows_the_move(monkeypatch, tmp_path):
     db = tmp_path / "override.db"
     at = _app(monkeypatch, db)
     event_id = _select(at, "Oleksandriia", "territorial_capture")
+    picker = at.selectbox(key=f"cm_fix_p_{event_id}_0")
+    assert picker.options[0].startswith("Oleksandriia / Олександрія (settlement")
+    assert picker.options[0].endswith("· current")
+    assert picker.value == picker.options[0] or picker.index == 0
+    runners = [o for o in picker.options if o.endswith("· runner-up")]
+    assert runners == picker.options[1 : 1 + len(runners)]  # the runners-up come next
+    assert at.button(key=f"cm_fix_go_{event_id}_0").disabled  # nothing to move yet
     at.text_input(key=f"cm_fix_q_{event_id}_0").input("Yunakivka").run()
     picker = at.selectbox(key=f"cm_fix_p_{event_id}_0")
-    assert picker.options[0].startswith("Yunakivka / Юнаківка (settlement")
-    picker.select_index(0).run()
+    assert picker.options[0].endswith("· current")  # still first after a search
+    hit = next(i for i, o in enumerate(picker.options) if o.startswith("Yunakivka / Юнаківка"))
+    picker.select_index(hit).run()
     at.button(key=f"cm_fix_go_{event_id}_0").click().run()
     assert not at.exception
     assert _messages(at.success)[0].startswith("Moved 3 mentions to Yunakivka")  # the top flash
     table = _table(at)
     assert "Oleksandriia" not in set(table.location)
     assert "territorial_capture" in set(table[table.location == "Yunakivka"].event_type)
+    followed = at.session_state["cm_selected"]
+    row = table[table.event_id == followed]
+    assert list(row.location) == ["Yunakivka"]
+    assert list(row.event_type) == ["territorial_capture"]
+    assert any("<h3" in h.value and "Yunakivka" in h.value for h in at.html)  # the panel
     overrides = Pipeline.open(db=db, offline=True).store.overrides()
     assert {p.name for p in overrides.values()} == {"Yunakivka"}
     assert len(overrides) == 4  # every "Alexandria" of both articles, headline copies too
+
+
+def test_dismissing_an_event_hides_it_everywhere_and_the_curation_tab_restores_it(
+    monkeypatch, tmp_path, downloads
+):
+    monkeypatch.setenv("CLAIMMAP_USER", "dash-analyst")
+    at = _app(monkeypatch, tmp_path / "curate.db")
+    event_id = _select(at, "Myropillia", "assault")
+    at.selectbox(key=f"cm_edis_r_{event_id}").select("not an event").run()
+    at.button(key=f"cm_edis_{event_id}").click().run()
+    assert not at.exception
+    assert "Myropillia" not in set(_table(at).location)
+    rows = list(csv.DictReader(io.StringIO(_download(at, downloads, "cm_dl_events_csv"))))
+    assert "Myropillia" not in {r["location"] for r in rows}
+    assert _messages(at.success)[0].startswith("Dismissed Myropillia — assault")
+    [audit] = [d for d in at.dataframe if "action" in d.value.columns]
+    assert list(audit.value.action) == ["dismiss"]
+    assert list(audit.value.who) == ["dash-analyst"]
+    [restore] = [b for b in at.button if b.key and b.key.startswith("cm_restore_")]
+    restore.click().run()
+    assert not at.exception
+    assert "Myropillia" in set(_table(at).location)
+    [audit] = [d for d in at.dataframe if "action" in d.value.columns]
+    assert list(audit.value.action) == ["restore", "dismiss"]
+
+
+def test_correcting_a_claims_actor_in_the_panel(monkeypatch, tmp_path):
+    at = _app(monkeypatch, tmp_path / "actor.db")
+    event_id = _select(at, "Kindrativka", "armed_clash")
+    [key] = [s.key for s in at.selectbox if s.key and s.key.startswith(f"cm_ca_{event_id}_")][:1]
+    at.selectbox(key=key).select("Ukrainian forces").run()
+    at.button(key=key.replace("cm_ca_", "cm_cfix_")).click().run()
+    assert not at.exception
+    assert _messages(at.success)[0].startswith("Corrected claim ")
+    [standing] = Pipeline.open(db=tmp_path / "actor.db", offline=True).store.curations()
+    assert json.loads(standing.value) == {"actor": "Ukrainian forces"}
+    assert at.session_state["cm_selected"] == event_id  # same place, type and date: same event
+    at.selectbox(key=key.replace("cm_ca_", "cm_ct_")).select("shelling").run()
+    at.button(key=key.replace("cm_ca_", "cm_cfix_")).click().run()
+    assert not at.exception
+    table = _table(at)
+    followed = table[table.event_id == at.session_state["cm_selected"]]
+    assert list(followed.location) == ["Kindrativka"]  # the panel follows the claim
+    assert list(followed.event_type) == ["shelling"]
+
+
+def test_reset_filters_and_go_to_a_place(monkeypatch, seeded_db):
+    at = _app(monkeypatch, seeded_db)
+    total = len(_table(at))
+    at.multiselect(key="cm_f_event_types").select("assault").run()
+    at.text_input(key="cm_f_text").input("Myro").run()
+    assert len(_table(at)) == 1
+    at.button(key="cm_f_reset").click().run()
+    assert len(_table(at)) == total
+    assert at.text_input(key="cm_f_text").value == ""
+    at.text_input(key="cm_goto_q").input("Суми").run()
+    picked = at.selectbox(key="cm_goto_p")
+    assert picked.options[0].startswith("Sumy / Суми (settlement")
+    [component] = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    assert args["zoom"] == 11
+    assert [round(x, 1) for x in args["center"]] == [50.9, 34.8]
+    event_id = _select(at, "Myropillia", "assault")  # choosing an event goes there instead
+    assert at.text_input(key="cm_goto_q").value == ""
+    [component] = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    events = Pipeline.open(db=seeded_db, offline=True).store.events()
+    place = next(e.place for e in events if e.event_id == event_id)
+    assert args["center"] == [place.lat, place.lon]
 
 
 def test_adding_articles_reports_each_bad_file_and_keeps_the_rest(monkeypatch, tmp_path):

@@ -17,7 +17,17 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from claimmap.errors import StorageError
-from claimmap.records import Article, ArticleAnalysis, Claim, Event, Mention, Place, Resolution
+from claimmap.records import (
+    Article,
+    ArticleAnalysis,
+    AuditEntry,
+    Claim,
+    Curation,
+    Event,
+    Mention,
+    Place,
+    Resolution,
+)
 
 __all__ = ["Store", "default_db_path", "open_store"]
 
@@ -73,4 +83,10 @@ class Store(Protocol):
     def set_override(self, mention_id: str, place: Place) -> None: ...
     def overrides(self) -> dict[str, Place]: ...
     def cache_get(self, key: str) -> str | None: ...
+    # issue 13: curation and its audit
+    def curate(
+        self, change: Curation, *, remove: bool, audit_action: str, old_value: str, new_value: str
+    ) -> AuditEntry: ...
+    def curations(self) -> list[Curation]: ...
+    def audit(self, limit: int | None = None) -> list[AuditEntry]: ...
     def cache_put(self, key: str, value: str) -> None: ...

@@ -42,8 +42,10 @@ from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD, fingerprint, similar
 from claimmap.records import (
     Article,
     ArticleAnalysis,
+    AuditEntry,
     Candidate,
     Claim,
+    Curation,
     Event,
     Mention,
     Place,
@@ -136,6 +138,30 @@ MIGRATIONS: tuple[str, ...] = (
     ) STRICT;
     CREATE INDEX mentions_by_article ON mentions (article_id, start_char);
     CREATE INDEX articles_by_origin ON articles (origin_id);
+    """,
+    # 3 (issue 13): the user's curation (outlives re-analysis, like overrides) and its audit.
+    """
+    CREATE TABLE curation (
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        action TEXT NOT NULL,
+        value TEXT NOT NULL DEFAULT '',
+        label TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        PRIMARY KEY (kind, target, action)
+    ) STRICT;
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        old_value TEXT NOT NULL,
+        new_value TEXT NOT NULL,
+        label TEXT NOT NULL DEFAULT ''
+    ) STRICT;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -352,6 +378,53 @@ class SQLiteStore:
     def overrides(self) -> dict[str, Place]:
         rows = self._query("SELECT mention_id, place FROM overrides ORDER BY mention_id")
         return {row["mention_id"]: _place(json.loads(row["place"])) for row in rows}
+
+    # --- curation (issue 13) -----------------------------------------------------------------
+
+    def curate(
+        self, change: Curation, *, remove: bool, audit_action: str, old_value: str, new_value: str
+    ) -> AuditEntry:
+        """Set (or with ``remove`` delete) one standing curation and record it in the audit, in
+        one transaction. ``change.at`` is set here when empty."""
+        at = change.at or _now()
+        with self._write(f"curation of {change.kind} {change.target}") as conn:
+            if remove:
+                conn.execute(
+                    "DELETE FROM curation WHERE kind = ? AND target = ? AND action = ?",
+                    (change.kind, change.target, change.action),
+                )
+            else:
+                conn.execute(
+                    "INSERT OR REPLACE INTO curation (kind, target, action, value, label, at, who) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (change.kind, change.target, change.action, change.value, change.label, at,
+                     change.who),
+                )  # fmt: skip
+            cursor = conn.execute(
+                "INSERT INTO audit (at, who, action, kind, target, old_value, new_value, label) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (at, change.who, audit_action, change.kind, change.target, old_value, new_value,
+                 change.label),
+            )  # fmt: skip
+            seq = int(cursor.lastrowid or 0)
+        return AuditEntry(seq, at, change.who, audit_action, change.kind, change.target,
+                          old_value, new_value, change.label)  # fmt: skip
+
+    def curations(self) -> list[Curation]:
+        rows = self._query(
+            "SELECT kind, target, action, value, label, at, who FROM curation ORDER BY at, kind, "
+            "target, action"
+        )
+        return [Curation(**dict(row)) for row in rows]
+
+    def audit(self, limit: int | None = None) -> list[AuditEntry]:
+        """The audit, newest first (``limit`` entries at most)."""
+        rows = self._query(
+            "SELECT seq, at, who, action, kind, target, old_value, new_value, label FROM audit "
+            "ORDER BY seq DESC LIMIT ?",
+            (-1 if limit is None else int(limit),),
+        )
+        return [AuditEntry(**dict(row)) for row in rows]
 
     def cache_get(self, key: str) -> str | None:
         rows = self._query("SELECT value FROM geocoder_cache WHERE key = ?", (key,))

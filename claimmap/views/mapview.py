@@ -1,19 +1,24 @@
-"""Draw events on a folium map that renders offline, and the HTML that explains them.
+"""Draw events on a folium map that reads without tiles, and the HTML that explains them.
 
-    >>> from claimmap.views.mapview import build_map, event_id_from_tooltip, highlight_html
+    >>> from claimmap.views.mapview import build_map, event_id_from_click, highlight_html
     >>> m = build_map([], articles={}, asset_base="/app/static")
     >>> "/app/static/vendor/leaflet-1.9.4/leaflet.js" in m.get_root().render()
     True
-    >>> event_id_from_tooltip("Oleksandriia — capture, claimed [event:e1]")
-    'e1'
+    >>> event_id_from_click("cm-open:3bf65396b468")
+    '3bf65396b468'
     >>> from claimmap.records import Article
     >>> highlight_html(Article("a1", "T", "One.\\n\\nTwo <b>."), [(6, 9)])
     '<p><mark>Two</mark> &lt;b&gt;.</p>'
 
-Pure: records in, ``folium.Map`` or HTML strings out; nothing here imports streamlit. Events
-become one client-side layer (data as JSON, markers made in the browser), clustered when there
-are many, so 10,000 events stay fast. Every string that comes from an article is escaped, and the
-JSON is escaped for ``<script>`` too. folium's CDN links are replaced by the pinned copies in
+Pure: records in, ``folium.Map`` or HTML strings out; nothing here imports streamlit. The base
+map (``claimmap.views.basemap``: state border, oblast, raion and hromada outlines, neighbouring
+oblasts, town names by zoom) is drawn from packaged OpenStreetMap boundaries, so no tile is
+needed. Events become one client-side layer: compact JSON rows, markers, tooltips and popups
+made in the browser (``claimmap.views.mapscript``), overlapping markers clustered, so 10,000
+events stay fast. Raion, hromada and oblast events are drawn as their polygons. The view opens
+on the oblast; far events are reachable (legend: "show all") but do not set the zoom. Strings
+from articles reach the page as JSON escaped for ``<script>`` and are escaped again in the
+browser before they become HTML. folium's CDN links are replaced by the pinned copies in
 ``static/vendor`` (served by Streamlit at ``/app/static``); ``asset_base=None`` keeps CDN links,
 to the same pinned versions, for maps saved as standalone HTML.
 """
@@ -34,7 +39,9 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from claimmap.errors import MapError
-from claimmap.records import Article, Event, Place
+from claimmap.records import ACTORS, Article, Claim, Event, Place
+from claimmap.views import basemap
+from claimmap.views.mapscript import BASE_JS, CSS, EVENTS_JS, FRAME_JS, OPEN_PREFIX
 
 #: Pinned web assets: name -> (npm package@version, file inside the package's dist, local path
 #: under ``static/``). The local copies are the same files (see ``static/vendor/README.md``).
@@ -66,13 +73,24 @@ VENDORED_CSS: dict[str, tuple[str, str, str]] = {
 }
 #: Sumy oblast, for an empty map.
 SUMY_CENTRE = (51.0, 34.1)
-#: More event markers than this are clustered (crowded); fewer are all drawn.
-CLUSTER_ABOVE = 50
-#: More events than this get short popups (no sentences) to keep the page small.
+#: Markers closer than this (pixels) are clustered, at any zoom below CLUSTER_UNTIL_ZOOM.
+CLUSTER_RADIUS = 28
+CLUSTER_UNTIL_ZOOM = 13
+#: Popups list this many claims with snippets this long; more events get fewer and shorter.
 FULL_POPUPS_UP_TO = 1000
+POPUP_CLAIMS = (3, 2)  #: (up to FULL_POPUPS_UP_TO events, above)
+SNIPPET_CHARS = (240, 100)
+#: Up to this many areas are SVG paths (each with its data-event-id); more share one canvas.
+SVG_AREAS_UP_TO = 200
+#: Each event row's fields, in order (the page reads them by position to stay small).
+ROW_FIELDS = ("lat", "lon", "style", "size", "status", "event_id", "precision", "radius_m",
+              "boundary_id", "popup", "area_label")  # fmt: skip
+#: The popup part of a row, in order.
+POPUP_FIELDS = ("name", "name_uk", "actor", "first_reported", "last_reported", "n_claims",
+                "n_articles", "n_origins", "claims", "more")  # fmt: skip
 #: Radius (km) of the area symbol drawn for a precision-3 event, by place kind.
 AREA_RADIUS_KM = {"sector": 30.0, "oblast": 60.0, "raion": 25.0, "hromada": 12.0}
-_TOOLTIP_ID = re.compile(r"\[event:([^\[\]\s]+)\]\s*$")
+_OPEN = re.compile(rf"^{re.escape(OPEN_PREFIX)}([0-9A-Za-z_-]+)$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 #: Ten colours that stay apart (Okabe–Ito first), given to event types in EVENT_TYPES order.
 _PALETTE = ("#D55E00", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#7F3C8D",
@@ -122,47 +140,28 @@ def marker_size(event: Event) -> int:
 
 
 def event_tooltip(event: Event) -> str:
-    """Plain text shown on hover; ends in ``[event:<id>]`` so a click can be traced back."""
+    """Plain text shown on hover: the place and the event, nothing internal."""
     where = event.place.name + (" (area)" if event.precision == 3 else "")
-    counts = f"{event.n_claims} claim{'s' * (event.n_claims != 1)}"
-    return (
-        f"{where} — {event.event_type.replace('_', ' ')}, {event.actor}, {event.status}, "
-        f"{counts} [event:{event.event_id}]"
-    )
+    return f"{where} — {event.event_type.replace('_', ' ')}"
 
 
-def event_id_from_tooltip(text: str | None) -> str | None:
-    """The event id in a tooltip made by ``event_tooltip`` (as st_folium returns it), else None."""
-    match = _TOOLTIP_ID.search(text or "")
+def event_id_from_click(value: str | None) -> str | None:
+    """The event id a popup's "Full sources" button sent (st_folium's
+    ``last_object_clicked_popup``), else None."""
+    match = _OPEN.match((value or "").strip())
     return match.group(1) if match else None
 
 
-def popup_html(event: Event, *, articles: Mapping[str, Article], max_claims: int | None = 5) -> str:
-    """The popup: place (Latin and Ukrainian), type, actor, status, counts, claim sentences."""
-    e = html.escape
-    place = event.place
-    names = f"<b>{e(place.name)}</b>"
-    if place.name_uk:
-        names += f' <span lang="uk">{e(place.name_uk)}</span>'
-    if event.precision == 3:
-        names += " <i>(area; not a precise location)</i>"
-    lines = [
-        names,
-        f"{e(event.event_type.replace('_', ' '))} · {e(event.actor)} · {e(event.status)}",
-        f"{event.n_claims} claims · {event.n_articles} articles · {event.n_origins} origins",
-    ]
-    claims = event.claims if max_claims is None else event.claims[:max_claims]
-    items = []
-    for claim in claims:
-        article = articles.get(claim.article_id)
-        title = article.title if article is not None else claim.article_id
-        items.append(f"<li>“{e(claim.sentence)}” — <i>{e(title)}</i></li>")
-    body = "<br>".join(lines)
-    if items:
-        body += '<ol class="cm-claims">' + "".join(items) + "</ol>"
-    if len(claims) < len(event.claims):
-        body += f"<i>and {len(event.claims) - len(claims)} more</i>"
-    return f'<div class="cm-popup" data-event-id="{e(event.event_id)}">{body}</div>'
+def snippet(claim: Claim, limit: int) -> str:
+    """The claim's sentence, cut to ``limit`` characters around its place mention."""
+    text = " ".join(claim.sentence.split())
+    if len(text) <= limit:
+        return text
+    at = max(0, min(len(claim.sentence), claim.mention_start - claim.sentence_start))
+    at = len(" ".join(claim.sentence[:at].split()))
+    start = max(0, min(at - limit // 2, len(text) - limit))
+    cut = text[start : start + limit].strip()
+    return ("…" if start > 0 else "") + cut + ("…" if start + limit < len(text) else "")
 
 
 def highlight_html(
@@ -283,150 +282,112 @@ def _js_json(value: Any) -> str:
     return text
 
 
-_CSS = """
-.cm-icon { background: none; border: none; }
-.leaflet-interactive:focus, .cm-icon:focus { outline: none; }
-.cm-marker { box-sizing: border-box; width: 100%; height: 100%; border-radius: 50%;
-  border: 2px solid #222; color: #fff; display: flex; align-items: center;
-  justify-content: center; box-shadow: 0 1px 3px rgba(0,0,0,.5); }
-.cm-marker i { font-size: 11px; }
-.cm-st-claimed { border-style: dashed; } .cm-st-denied { border-style: dotted; opacity: .6; }
-.cm-near { outline: 2px dashed rgba(0,0,0,.45); outline-offset: 2px; }
-.cm-area-label { background: none; border: none; font: italic 12px sans-serif; color: #333;
-  white-space: nowrap; text-shadow: 0 0 3px #fff; }
-.cm-legend { background: rgba(255,255,255,.88); padding: 4px 7px; border-radius: 4px;
-  font: 11px/1.4 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 220px; }
-.cm-legend .cm-key { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
-  vertical-align: middle; margin-right: 4px; border: 2px solid #222; box-sizing: border-box; }
-.cm-legend-note { color: #444; font-size: 10px; margin-top: 3px; }
-.cm-popup ol { padding-left: 18px; margin: 4px 0; }
-"""
+class _Tables:
+    """String tables shared by every row: snippets and sources are stored once."""
 
-_LAYER_JS = """
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = (function() {
-  var styles = {{ this.styles_json }}, status = ["confirmed", "claimed", "denied"];
-  var esc = function(s) { return String(s).replace(/[&<>"']/g, function(c) {
-    return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]; }); };
-  var group = {{ this.group_js }}, layers = [];
-  {{ this.data_json }}.forEach(function(d) {
-    var st = styles[d[2]], size = d[3], layer;
-    if (d[8] === 3) {
-      layer = L.circle([d[0], d[1]], {radius: d[9], color: st.colour, weight: 2,
-        dashArray: "8 6", fillColor: st.colour, fillOpacity: 0.12, className: "cm-area"});
-      if (d[10]) { layers.push(L.marker([d[0], d[1]], {interactive: false, icon: L.divIcon({
-        className: "cm-area-label", html: d[10], iconSize: null})})); }
-    } else {
-      var cls = "cm-marker cm-st-" + status[d[4]] + (d[8] === 2 ? " cm-near" : "");
-      layer = L.marker([d[0], d[1]], {riseOnHover: true, icon: L.divIcon({
-        className: "cm-icon", iconSize: [size, size],
-        html: '<div class="' + cls + '" data-event-id="' + esc(d[7]) + '" style="background:' +
-          st.colour + '"><i class="fa-solid fa-' + st.icon + '"></i></div>'})});
-    }
-    layer.bindTooltip(d[5]);
-    if (d[6]) { layer.bindPopup(d[6], {maxWidth: 360}); }
-    layers.push(layer);
-  });
-  if (group.addLayers) { group.addLayers(layers); }
-  else { layers.forEach(function(layer) { group.addLayer(layer); }); }
-  return group;
-})();
-{% endmacro %}
-"""
+    def __init__(self, articles: Mapping[str, Article]) -> None:
+        self.articles = articles
+        self.snippets: dict[str, int] = {}
+        self.sources: dict[str, int] = {}
+        self.source_rows: list[list[str]] = []
+
+    def snippet(self, text: str) -> int:
+        return self.snippets.setdefault(text, len(self.snippets))
+
+    def source(self, article_id: str) -> int:
+        if article_id not in self.sources:
+            article = self.articles.get(article_id)
+            row = (
+                [article.title or article.article_id, article.source, article.published]
+                if article is not None
+                else [article_id, "", ""]
+            )
+            self.sources[article_id] = len(self.source_rows)
+            self.source_rows.append(row)
+        return self.sources[article_id]
 
 
-class _EventLayer(JSCSSMixin, folium.map.Layer):
-    """All events as one layer: JSON data, markers built in the browser, optionally clustered."""
+def _popup(event: Event, tables: _Tables, *, n_claims: int, chars: int) -> list[Any]:
+    claims = [
+        [tables.snippet(snippet(c, chars)), tables.source(c.article_id),
+         tables.source_rows[tables.source(c.article_id)][2]]
+        for c in event.claims[:n_claims]
+    ]  # fmt: skip
+    actor = ACTORS.index(event.actor) if event.actor in ACTORS else len(ACTORS) - 1
+    return [event.place.name, event.place.name_uk, actor, event.first_reported,
+            event.last_reported, event.n_claims, event.n_articles, event.n_origins, claims,
+            max(0, len(event.claims) - len(claims))]  # fmt: skip
 
-    _template = Template(_LAYER_JS)
 
-    def __init__(self, rows: list[list[Any]], styles: list[dict[str, str]], *, name: str,
-                 cluster: bool, asset_base: str | None) -> None:  # fmt: skip
-        super().__init__(name=name, overlay=True, control=True, show=True)
+class _BaseLayer(MacroElement):
+    """Boundaries, settlement dots and town names (see ``claimmap.views.basemap``)."""
+
+    _template = Template(BASE_JS)
+
+    def __init__(self, settlements: Sequence[Place]) -> None:
+        super().__init__()
+        self._name = "BaseMap"
+        self.boundaries_json = _js_json(basemap.compact_boundaries())
+        self.towns_json = _js_json(basemap.town_rows(settlements))
+        self.attribution_json = _js_json(basemap.ATTRIBUTION)
+
+
+class _EventLayer(JSCSSMixin, MacroElement):
+    """Events as two layers (areas, then points clustered where they overlap): JSON rows and
+    string tables, markers, tooltips and popups built in the browser."""
+
+    _template = Template(EVENTS_JS)
+
+    def __init__(self, tables: dict[str, Any], *, base_name: str,
+                 asset_base: str | None) -> None:  # fmt: skip
+        super().__init__()
         self._name = "EventLayer"
-        self.data_json = _js_json(rows)
-        self.styles_json = _js_json(styles)
-        options = "{chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45}"
-        self.group_js = f"L.markerClusterGroup({options})" if cluster else "L.featureGroup()"
-        if cluster:
-            self.default_js = [("markercluster", asset_url("markercluster", asset_base=asset_base))]
-            self.default_css = [
-                (name, asset_url(name, asset_base=asset_base))
-                for name in ("markercluster_css", "markercluster_default_css")
-            ]
-
-
-class _SettlementLayer(folium.map.Layer):
-    """Every gazetteer settlement as a faint dot with its name on hover (drawn on a canvas)."""
-
-    _template = Template("""
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = (function() {
-  var group = L.featureGroup(), renderer = L.canvas({padding: 0.3});
-  {{ this.data_json }}.forEach(function(s) {
-    L.circleMarker([s[0], s[1]], {renderer: renderer, radius: 2, weight: 0.5, color: "#777",
-      fillColor: "#999", fillOpacity: 0.6}).bindTooltip(s[2]).addTo(group);
-  });
-  return group;
-})();
-{% endmacro %}
-""")
-
-    def __init__(self, places: Sequence[Place], *, show: bool) -> None:
-        super().__init__(name="Settlements", overlay=True, control=True, show=show)
-        self._name = "SettlementLayer"
-        rows = [
-            [round(p.lat, 5), round(p.lon, 5), html.escape(_bilingual(p))]
-            for p in places
-            if p.has_point and p.lat is not None and p.lon is not None
+        self.tables = tables
+        self.tables_json = _js_json(tables)
+        self.base_name = base_name
+        self.open_prefix_json = _js_json(OPEN_PREFIX)
+        self.svg_areas_up_to = SVG_AREAS_UP_TO
+        self.group_js = (
+            f"L.markerClusterGroup({{chunkedLoading: true, showCoverageOnHover: false, "
+            f"maxClusterRadius: {CLUSTER_RADIUS}, disableClusteringAtZoom: {CLUSTER_UNTIL_ZOOM}, "
+            f"chunkProgress: loaded}})"
+        )
+        self.default_js = [("markercluster", asset_url("markercluster", asset_base=asset_base))]
+        self.default_css = [
+            (name, asset_url(name, asset_base=asset_base))
+            for name in ("markercluster_css", "markercluster_default_css")
         ]
-        self.data_json = _js_json(rows)
 
 
 class _Frame(MacroElement):
-    """The legend (a Leaflet control, bottom right) and the initial view. The view is fitted
+    """The legend (collapsible), the layer control and the initial view. The view is fitted
     again when the map first gets a size: a map made in a hidden Streamlit tab starts at 0x0."""
 
-    _template = Template("""
-{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
-{% macro script(this, kwargs) %}
-(function(map) {
-  var legend = L.control({position: "bottomright"}), bounds = {{ this.bounds_json }};
-  legend.onAdd = function() { var div = L.DomUtil.create("div", "cm-legend");
-    div.innerHTML = {{ this.html_json }}; return div; };
-  legend.addTo(map);
-  var box = map.getContainer(), hidden = box.clientWidth === 0;
-  if (bounds) { map.fitBounds(bounds); }
-  if (window.ResizeObserver) {
-    new ResizeObserver(function() {
-      if (box.clientWidth === 0) { hidden = true; return; }
-      map.invalidateSize();
-      if (hidden && bounds) { map.fitBounds(bounds); }
-      hidden = false;
-    }).observe(box);
-  }
-})({{ this._parent.get_name() }});
-{% endmacro %}
-""")
+    _template = Template(FRAME_JS)
 
-    def __init__(self, legend_html: str, bounds: list[list[float]] | None) -> None:
+    def __init__(self, legend_html: str, view: list[list[float]] | None,
+                 everything: list[list[float]] | None,
+                 overlays: Sequence[tuple[str, str]]) -> None:  # fmt: skip
         super().__init__()
         self._name = "Frame"
-        self.css = _CSS
+        self.css = CSS
         self.html_json = _js_json(legend_html)
-        self.bounds_json = _js_json(bounds)
+        self.view_json = _js_json(view)
+        self.all_json = _js_json(everything)
+        self.overlays = [(_js_json(label), expr) for label, expr in overlays]
 
 
-def _bilingual(place: Place) -> str:
-    return f"{place.name} / {place.name_uk}" if place.name_uk else place.name
-
-
-def _legend_html(styles: Mapping[str, EventStyle], used: Mapping[str, int], hidden: int) -> str:
-    """Only the event types on this map, then how status, size and areas are drawn."""
+def _legend_html(styles: Mapping[str, EventStyle], used: Mapping[str, int], hidden: int,
+                 outside: int, *, open_: bool) -> str:  # fmt: skip
+    """Only the event types on this map, then how status, size, areas and the base map read."""
     e = html.escape
-    rows = ["<b>Events</b>"] if used else ["<b>No events to show</b>"]
-    for name in sorted(used, key=lambda n: (n not in styles, list(styles).index(n)
-                                              if n in styles else 0, n)):  # fmt: skip
+    total = sum(used.values())
+    rows = [f"<details{' open' if open_ else ''}><summary>Legend · {total} event(s)</summary>"]
+    if not used:
+        rows.append("<div>No events to show</div>")
+    order = list(styles)
+    for name in sorted(used, key=lambda n: (n not in styles, order.index(n) if n in styles
+                                              else 0, n)):  # fmt: skip
         style = _style(name, styles)
         rows.append(
             f'<div><span class="cm-key" style="background:{style.colour}"></span>'
@@ -434,11 +395,20 @@ def _legend_html(styles: Mapping[str, EventStyle], used: Mapping[str, int], hidd
         )
     rows.append(
         '<div class="cm-legend-note">border solid: confirmed, dashed: claimed, dotted: denied'
-        "<br>larger: more independent origins<br>dashed circle: an area, not a point</div>"
+        "<br>larger: more independent origins<br>dashed outline: an area, not a point</div>"
+        '<div class="cm-legend-note"><span class="cm-line" style="border-top:3px dashed #b2182b">'
+        '</span>UA–RU state border<br><span class="cm-line" style="border-top:2px solid #333">'
+        '</span>oblast <span class="cm-line" style="border-top:1.5px solid #666"></span>raion '
+        '<span class="cm-line" style="border-top:1px solid #a3a3a3"></span>hromada</div>'
     )
+    if outside:
+        rows.append(
+            f'<div class="cm-legend-note">{outside} event(s) outside this view · '
+            '<a class="cm-fit-all">show all</a> · <a class="cm-home">oblast</a></div>'
+        )
     if hidden:
         rows.append(f'<div class="cm-legend-note">{hidden} event(s) without coordinates</div>')
-    return "".join(rows)
+    return "".join(rows) + "</details>"
 
 
 class _Ring(MacroElement):
@@ -467,6 +437,9 @@ def selection_layer(event: Event) -> folium.FeatureGroup:
     return group
 
 
+_AREA_ORDER = {"country": 0, "oblast": 1, "sector": 2, "raion": 3, "hromada": 4}
+
+
 def build_map(
     events: Sequence[Event],
     *,
@@ -474,43 +447,52 @@ def build_map(
     settlements: Sequence[Place] = (),
     selected: str | None = None,
     asset_base: str | None = "/app/static",
-    tiles: str | None = "OpenStreetMap",
-    show_settlements: bool = True,
+    tiles: str | None = None,
+    base: bool = True,
     popups: bool = True,
 ) -> folium.Map:
-    """One marker per event (area symbol for precision 3), a legend and a settlements layer.
+    """One marker per event (its polygon or a dashed circle for precision 3) over the base map.
 
-    ``popups=False`` leaves popups out (the dashboard shows details in its own panel). Areas at
-    one place are drawn as nested circles, largest first, so each stays visible and clickable.
+    ``settlements`` give the dots and town names; ``base=False`` leaves the boundaries out;
+    ``tiles`` adds a tile layer (it needs the network). Areas are drawn largest first, so each
+    stays visible and clickable; areas at one place nest as shrinking circles.
     """
     styles = event_styles()
     style_list = [*styles.values(), EventStyle("#555555", "circle-question", "other")]
     index = {name: i for i, name in enumerate(styles)}
     full = len(events) <= FULL_POPUPS_UP_TO
+    n_claims, chars = POPUP_CLAIMS[not full], SNIPPET_CHARS[not full]
+    tables = _Tables(articles)
+    polygons = basemap.boundary_ids() if base else frozenset()
     points: list[list[Any]] = []
-    areas: list[list[Any]] = []
+    areas: list[tuple[tuple[int, int], list[Any]]] = []
     used: dict[str, int] = {}
     at_place: dict[str, int] = {}
     hidden = 0
-    for event in events:
+    for order, event in enumerate(events):
         place = event.place
         if place.lat is None or place.lon is None:
             hidden += 1
             continue
         used[event.event_type] = used.get(event.event_type, 0) + 1
-        nth = 0
-        if event.precision == 3:
-            nth = at_place[place.place_id] = at_place.get(place.place_id, -1) + 1
+        area = event.precision == 3
+        nth = at_place[place.place_id] = at_place.get(place.place_id, -1) + 1 if area else 0
         radius = AREA_RADIUS_KM.get(place.kind, 30.0) * 1000 * max(0.3, 1 - 0.2 * nth)
-        (areas if event.precision == 3 else points).append([
+        row = [
             round(place.lat, 5), round(place.lon, 5),
             index.get(event.event_type, len(style_list) - 1), marker_size(event),
-            {"confirmed": 0, "claimed": 1}.get(event.status, 2),
-            html.escape(event_tooltip(event)),
-            popup_html(event, articles=articles, max_claims=5 if full else 0) if popups else "",
-            event.event_id, event.precision, round(radius),
-            "" if nth else html.escape(f"{place.name} (area)"),
-        ])  # fmt: skip
+            {"confirmed": 0, "claimed": 1}.get(event.status, 2), event.event_id,
+            event.precision, round(radius),
+            place.place_id if area and place.place_id in polygons else "",
+            _popup(event, tables, n_claims=n_claims if popups else 0, chars=chars),
+            f"{place.name} (area)" if area and not nth else "",
+        ]  # fmt: skip
+        if not popups:
+            row[9][8] = []
+        if area:
+            areas.append(((_AREA_ORDER.get(place.kind, 2), order), row))
+        else:
+            points.append(row)
     chosen = next((ev for ev in events if ev.event_id == selected), None)
     if selected is not None and chosen is None:
         raise MapError(f"selected event {selected!r} is not among the {len(events)} events drawn")
@@ -520,24 +502,49 @@ def build_map(
         (name, asset_url(name, asset_base=asset_base))
         for name in ("leaflet_css", "fontawesome_css")
     ]
-    if settlements:
-        _SettlementLayer(settlements, show=show_settlements).add_to(fmap)
-    style_rows = [{"colour": s.colour, "icon": s.icon} for s in style_list]
-    if areas:
-        _EventLayer(areas, style_rows, name="Areas (precision 3)", cluster=False,
-                    asset_base=asset_base).add_to(fmap)  # fmt: skip
-    _EventLayer(points, style_rows, name="Events", cluster=len(points) > CLUSTER_ABOVE,
-                asset_base=asset_base).add_to(fmap)  # fmt: skip
-    if settlements or areas:
-        folium.LayerControl(collapsed=True).add_to(fmap)
-    where = [(r[0], r[1]) for r in points + areas]
+    overlays: list[tuple[str, str]] = []
+    base_name = "null"
+    if base:
+        layer = _BaseLayer(settlements)
+        layer.add_to(fmap)
+        base_name = layer.get_name()
+        overlays += [("Hromada outlines", f"{base_name}.groups.hromada"),
+                     ("Raion outlines", f"{base_name}.groups.raion")]  # fmt: skip
+        if settlements:
+            overlays += [("Settlements", f"{base_name}.dots"),
+                         ("Town names", f"{base_name}.names")]  # fmt: skip
+    shared = {
+        "styles": [{"colour": s.colour, "icon": s.icon, "label": s.label} for s in style_list],
+        "actors": list(ACTORS),
+    }
+    area_rows = [row for _, row in sorted(areas, key=lambda a: a[0])]
+    layer = _EventLayer(
+        {**shared, "snippets": list(tables.snippets), "sources": tables.source_rows,
+         "areas": area_rows, "points": points},
+        base_name=base_name, asset_base=asset_base,
+    )  # fmt: skip
+    layer.add_to(fmap)
+    overlays += [("Events", f"{layer.get_name()}.points"),
+                 ("Areas (precision 3)", f"{layer.get_name()}.areas")]  # fmt: skip
+    view = basemap.oblast_bounds() if base else None
+    where = [(r[0], r[1]) for r in points + area_rows]
+    everything = None
+    if where:
+        lats, lons = [w[0] for w in where], [w[1] for w in where]
+        everything = [[min(lats) - 0.15, min(lons) - 0.15], [max(lats) + 0.15, max(lons) + 0.15]]
+        if view is None:
+            view = everything
+    if view is not None and view is not everything:
+        pad = 0.08
+        view = [[view[0][0] - pad, view[0][1] - pad], [view[1][0] + pad, view[1][1] + pad]]
     if chosen is not None and chosen.place.lat is not None and chosen.place.lon is not None:
         selection_layer(chosen).add_to(fmap)
-        where = [(chosen.place.lat, chosen.place.lon)]
-    bounds = None
-    if where:
-        pad = 0.15
-        lats, lons = [w[0] for w in where], [w[1] for w in where]
-        bounds = [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
-    _Frame(_legend_html(styles, used, hidden), bounds).add_to(fmap)
+        view = [[chosen.place.lat - 0.15, chosen.place.lon - 0.15],
+                [chosen.place.lat + 0.15, chosen.place.lon + 0.15]]  # fmt: skip
+    outside = 0
+    if view is not None:
+        (south, west), (north, east) = view
+        outside = sum(not (south <= lat <= north and west <= lon <= east) for lat, lon in where)
+    _Frame(_legend_html(styles, used, hidden, outside, open_=len(used) <= 6), view, everything,
+           overlays).add_to(fmap)  # fmt: skip
     return fmap
