@@ -47,6 +47,8 @@ from claimmap.views.mapview import (
     source_label,
 )
 
+#: How the article's language (``Article.language``) is shown.
+LANGUAGE_NAMES = {"en": "English", "uk": "Ukrainian", "ru": "Russian", "mixed": "mixed languages"}
 LOW_CONFIDENCE = 0.6  #: the Review tab's default threshold
 REVIEW_LIMIT = 40  #: groups of mentions shown at once in the Review tab
 TABLE_COLUMNS = [
@@ -559,7 +561,8 @@ def show_article(article: Article, resolutions: list[Resolution]) -> None:
         for r in resolutions
         if r.mention.article_id == article.article_id
     ]
-    meta = " · ".join(x for x in (article.source, article.published or "undated") if x)
+    language = LANGUAGE_NAMES.get(article.language, article.language)
+    meta = " · ".join(x for x in (article.source, article.published or "undated", language) if x)
     st.html(
         f"{CSS}<h4>{html.escape(article.title)}</h4><div class='cm-meta'>{html.escape(meta)}"
         f" · places found are marked</div>"

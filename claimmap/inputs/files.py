@@ -213,15 +213,30 @@ def similarity(a: str | frozenset[int], b: str | frozenset[int]) -> float:
 
 
 def detect_language(text: str) -> str:
-    """``uk``/``ru`` when Cyrillic letters outnumber Latin ones, else ``en``.
+    """``uk``, ``ru``, ``en``, or ``mixed`` when each script has at least a fifth of the letters
+    (an English report quoting Cyrillic sources at length, a bilingual post).
 
     Ukrainian has і ї є ґ, Russian ы э ё ъ; the larger count wins. A tie (usually none of
     either) is ``ru``: і is one of the commonest Ukrainian letters, so Ukrainian text lacks
-    it only when very short."""
+    it only when very short. The language decides which declension applies to its names.
+
+    >>> detect_language("Бої тривають у Юнаківці"), detect_language("Бои идут в Юнаковке")
+    ('uk', 'ru')
+    >>> detect_language("Fighting near Yunakivka. Бої тривають у Юнаківці та Андріївці.")
+    'mixed'
+    """
     sample = text[:_LANGUAGE_SAMPLE]
-    if len(_CYRILLIC.findall(sample)) <= len(_LATIN.findall(sample)):
+    cyrillic, latin = len(_CYRILLIC.findall(sample)), len(_LATIN.findall(sample))
+    letters = cyrillic + latin
+    if letters and min(cyrillic, latin) >= MIXED_SHARE * letters:
+        return "mixed"
+    if cyrillic <= latin:
         return "en"
     return "uk" if len(_UK_LETTERS.findall(sample)) > len(_RU_LETTERS.findall(sample)) else "ru"
+
+
+#: Each script needs this share of the letters for a text to be ``mixed``.
+MIXED_SHARE = 0.2
 
 
 def parse_date(value: str) -> str:
