@@ -62,3 +62,16 @@ class MapError(ClaimMapError, ValueError):
 
 class ClaimInputError(ClaimMapError, ValueError):
     """Claims or events cannot be built: a mention, claim or option does not fit its article."""
+
+
+# issue 14: configuration and a full disk get their own leaves
+class ConfigError(ClaimMapError, ValueError):
+    """A setting (an environment variable or an option) has a value claimmap cannot use."""
+
+
+class StorageFullError(StorageError):
+    """The disk (or the database's size limit) is full: nothing more can be written."""
+
+
+class ReadOnlyStoreError(StorageError, PermissionError):
+    """The database was opened read-only (its file or directory is not writable)."""

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from claimmap.claims.claims import extract_claims
 from claimmap.claims.events import build_events
-from claimmap.errors import ClaimMapError, IngestError
+from claimmap.errors import ClaimMapError, ConfigError, IngestError
 from claimmap.inputs.files import expand_paths, read_bytes, read_path, read_text
 from claimmap.places.extract import extract_mentions
 from claimmap.places.gazetteer import Gazetteer
@@ -90,14 +90,15 @@ class Pipeline:
         offline = _env_offline() if offline is None else offline
         fallback = None
         if not offline:
-            from urllib.parse import urlsplit
+            from claimmap.places.geocode import tier_from_url
 
-            from claimmap.places.geocode import NominatimTier
-
-            url = urlsplit(
-                geocoder_url or os.environ.get("CLAIMMAP_GEOCODER_URL") or DEFAULT_GEOCODER
-            )
-            fallback = NominatimTier(domain=url.netloc, scheme=url.scheme or "https", cache=store)
+            env = os.environ.get("CLAIMMAP_GEOCODER_URL")
+            url = geocoder_url or env or DEFAULT_GEOCODER
+            try:
+                fallback = tier_from_url(url, cache=store)
+            except ConfigError as err:
+                store.close()
+                raise ConfigError(f"CLAIMMAP_GEOCODER_URL: {err}" if url == env else err) from None
         return cls(store=store, resolver=Resolver.offline(fallback=fallback))
 
     @property
@@ -159,6 +160,9 @@ class Pipeline:
         duplicates: list[str] = []
         failed: list[tuple[str, str]] = []
         overrides = self.store.overrides()
+        begin_batch = getattr(self.resolver.fallback, "begin_batch", None)
+        if begin_batch is not None:  # the geocoder's time budget is per batch
+            begin_batch()
         for done, (name, read) in enumerate(items):
             if progress is not None:
                 progress(done, len(items), name)
