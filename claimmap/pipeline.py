@@ -22,8 +22,15 @@ from rapidfuzz import fuzz, process
 
 from claimmap.claims.claims import extract_claims
 from claimmap.claims.events import build_events
-from claimmap.errors import ClaimMapError, ConfigError, IngestError
-from claimmap.inputs.files import expand_paths, read_bytes, read_path, read_text
+from claimmap.errors import ClaimMapError, ConfigError
+from claimmap.inputs.files import (
+    collect_paths,
+    path_text,
+    read_bytes,
+    read_path,
+    read_text,
+    shown,
+)
 from claimmap.places.extract import extract_mentions
 from claimmap.places.gazetteer import Gazetteer
 from claimmap.places.resolve import GazetteerTier, Resolver
@@ -60,7 +67,7 @@ class IngestSummary:
             f"ingested {len(self.ingested)}, skipped {len(self.duplicates)} as duplicate, "
             f"failed {len(self.failed)}"
         ]
-        lines += [f"  failed: {name}: {why}" for name, why in self.failed]
+        lines += [f"  failed: {shown(name)}: {shown(why)}" for name, why in self.failed]
         return "\n".join(lines)
 
 
@@ -127,12 +134,12 @@ class Pipeline:
     def ingest_paths(
         self, paths: Iterable[str | Path], *, progress: Progress | None = None
     ) -> IngestSummary:
-        """Files and directories (their .txt/.md/.html files); one bad file never stops a batch."""
-        try:
-            files = expand_paths(Path(p) for p in paths)
-        except IngestError as err:
-            return IngestSummary(failed=((str(paths), str(err)),))
-        return self._ingest([(f.name, lambda f=f: read_path(f)) for f in files], progress)
+        """Files and directories (their .txt/.md/.html files); one bad file never stops a batch:
+        a missing path or an unreadable directory is reported and the rest is ingested."""
+        files, problems = collect_paths(Path(p) for p in paths)
+        items = [(path_text(f.name), lambda f=f: read_path(f)) for f in files]
+        summary = self._ingest(items, progress)
+        return IngestSummary(failed=tuple(problems)) + summary
 
     def ingest_uploads(
         self, files: Iterable[tuple[str, bytes]], *, progress: Progress | None = None
