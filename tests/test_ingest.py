@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import shutil
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from unprivileged import run_as_nobody
 
 from claimmap.errors import ClaimMapError, IngestError
 from claimmap.inputs import files as ingest
@@ -413,27 +413,13 @@ def test_shown_escapes_terminal_control_sequences() -> None:
 
 
 def unreadable_walk(top: Path) -> list[tuple[str, str]]:
-    """collect_paths on ``top`` by a user that cannot read ``top/locked``: root reads every
-    directory, so as root it runs in a forked child that has become nobody."""
-    if os.geteuid() != 0:
+    """collect_paths on ``top`` by a user that cannot read ``top/locked``."""
+
+    def walk() -> list:
         found, problems = collect_paths([top])
-        assert [p.name for p in found] == ["a.txt"]
-        return problems
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: drop root, walk, report, exit without pytest's clean-up
-        try:
-            os.setgid(65534)
-            os.setuid(65534)
-            found, problems = collect_paths([top])
-            os.write(write, json.dumps([[p.name for p in found], problems]).encode())
-        finally:
-            os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as fh:
-        data = fh.read()
-    os.waitpid(pid, 0)
-    names, problems = json.loads(data)
+        return [[p.name for p in found], problems]
+
+    names, problems = run_as_nobody(walk)
     assert names == ["a.txt"]
     return [tuple(p) for p in problems]
 
