@@ -10,7 +10,7 @@ And the ways a hostile or broken server might (issue 14): ``trickle`` (one byte 
 (the coordinates as given, e.g. ``bad:NaN,34.9``, ``bad:51.0,1e308``; ``badjson`` sends a bare
 ``NaN`` token), ``redirect`` (302 to the same server), ``redirect:<url>`` (302 elsewhere),
 ``brazil`` (a Sumy village's name answered in Brazil), ``html`` (a 200 HTML page), ``far`` (a
-Russian place 6,000 km away).
+Russian place 6,000 km away), ``hostile`` (places named with Markdown and HTML).
 """
 
 from __future__ import annotations
@@ -111,6 +111,37 @@ FAR = {
 }
 
 
+#: Strings a hostile geocoder might send, for the dashboard's escaping (Markdown and HTML).
+HOSTILE_NAMES = (
+    "![x](http://evil.example/g2.png)",
+    "[click](http://evil.example/c)",
+    "http://evil.example/bare www.evil.example a@evil.example",
+    "<img src=x onerror=alert(1)> **bold** `code`",
+)
+
+
+def hostile_places() -> list[dict[str, Any]]:
+    """Three results in Sumy oblast whose every name is one of ``HOSTILE_NAMES``."""
+    return [
+        {
+            **PLACES["hlybnivka"][0],
+            "place_id": 900 + i,
+            "osm_id": 9900 + i,
+            "lat": f"{51.05 + i / 100:.4f}",
+            "name": HOSTILE_NAMES[i],
+            "display_name": ", ".join(HOSTILE_NAMES),
+            "address": {
+                "village": HOSTILE_NAMES[i],
+                "district": HOSTILE_NAMES[(i + 1) % 4],
+                "state": HOSTILE_NAMES[(i + 2) % 4],
+                "municipality": HOSTILE_NAMES[(i + 3) % 4],
+                "country_code": "ua",
+            },
+        }
+        for i in range(3)
+    ]
+
+
 class FakeClock:
     """A clock and a sleep for the geocoder: sleeping only moves the clock, and is recorded."""
 
@@ -209,6 +240,8 @@ def _handler(state: NominatimStandIn) -> type[BaseHTTPRequestHandler]:
             elif mode == "longname":  # under the byte cap, over the stored-string cap
                 place = {**PLACES["hlybnivka"][0], "display_name": "Глибнівка " + "x" * 200_000}
                 self._send(200, json.dumps([place]).encode())
+            elif mode == "hostile":
+                self._send(200, json.dumps(hostile_places()).encode())
             elif mode == "far":
                 self._send(200, json.dumps([FAR]).encode())
             elif mode == "html":
