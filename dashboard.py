@@ -17,12 +17,13 @@ import os
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 from streamlit_folium import st_folium
 
 from claimmap.claims.claims import EVENT_TYPES
@@ -64,22 +65,44 @@ TABLE_COLUMNS = [
     "first_reported",
     "event_id",
 ]
-_MARKDOWN = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$:]")
+_MARKDOWN = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$:=&@]")
+_NEWLINES = re.compile(r"[\r\n\u2028\u2029]+")
 CSS = "<style>mark{background:#ffe066;padding:0 2px}.cm-meta{color:#555;font-size:.9em}</style>"
 
 
 @dataclass
 class Shared:
-    """The pipeline every session shares, and a counter bumped on each write."""
+    """The pipeline every session shares, and a counter bumped on each write.
+
+    Writes from the page (adding articles) hold ``writing``; every run waits for them before
+    it reads (``settled``). Streamlit starts a new run at once when the user presses Reload or
+    any widget, while the old run may still be ingesting: without the wait the new run read the
+    database before the paste reached it, and the old run was stopped before it could bump
+    the version, so the paste never showed (issue 14, item 18)."""
 
     pipeline: Pipeline
     db: str
     version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def changed(self) -> None:
         with self.lock:
             self.version += 1
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold off every other run's reads; the version is bumped even if this run is stopped."""
+        with self.write_lock:
+            try:
+                yield
+            finally:
+                self.changed()
+
+    def settled(self) -> tuple[str, int]:
+        """Wait for a write in progress (another run's ingest), then the key to read with."""
+        with self.write_lock:
+            return self.key
 
     @property
     def key(self) -> tuple[str, int]:
@@ -139,8 +162,10 @@ def exports(_s: Shared, key: tuple[str, int], ids: tuple[str, ...]) -> tuple[str
 
 
 def md(text: str) -> str:
-    """Text shown literally where streamlit renders Markdown (messages, expander labels)."""
-    return _MARKDOWN.sub(r"\\\g<0>", text)
+    """Text shown literally where streamlit renders Markdown (messages, captions, expander
+    labels): every Markdown punctuation mark is backslash-escaped (so ``![x](url)`` is no
+    image, and ``http://`` or ``www.`` no link) and line breaks become spaces (no headings)."""
+    return _MARKDOWN.sub(r"\\\g<0>", _NEWLINES.sub(" ", text))
 
 
 def place_label(place: Place) -> str:
@@ -498,8 +523,10 @@ def review(s: Shared, articles: dict[str, Article], resolutions: list[Resolution
                 st.html(f"{CSS}<i>{html.escape(article.title)}</i>{highlight_html(article, span)}")
             if res.runners_up:
                 st.caption(
-                    "Candidates: "
-                    + "; ".join(f"{place_label(c.place)} {c.score:.2f}" for c in res.runners_up)
+                    md(
+                        "Candidates: "
+                        + "; ".join(f"{place_label(c.place)} {c.score:.2f}" for c in res.runners_up)
+                    )
                 )
             correction(s, f"review_{i}", group)
 
@@ -521,11 +548,21 @@ def add_articles(s: Shared) -> None:
     if st.button("Add the uploaded files", key="cm_upload_go", disabled=not files):
         bar = st.progress(0.0, text="Reading…")
 
+        stopped: list[BaseException] = []
+
         def progress(done: int, total: int, name: str) -> None:
-            bar.progress(done / max(total, 1), text=f"{done}/{total} {name}")
+            if stopped:
+                return
+            try:
+                bar.progress(done / max(total, 1), text=f"{done}/{total} {name}")
+            except ScriptControlException as err:  # a newer run took over: finish the batch
+                stopped.append(err)
 
         uploads = [(f.name, f.getvalue()) for f in files or []]
-        finish(s, s.pipeline.ingest_uploads(uploads, progress=progress))
+        with s.writing():
+            summary = s.pipeline.ingest_uploads(uploads, progress=progress)
+            st.session_state["cm_ingest_report"] = summary
+        finish(s, summary)
     with st.form("cm_paste_form"):
         title = st.text_input("Title (optional; else the first line)", key="cm_paste_title")
         source = st.text_input("Source or outlet (optional)", key="cm_paste_source")
@@ -536,7 +573,7 @@ def add_articles(s: Shared) -> None:
             st.error("Paste the article text first.")
         else:
             with st.spinner("Analysing…"):
-                summary = s.pipeline.ingest_text(text, title=title, source=source)
+                summary = ingest_pasted(s, text, title=title, source=source)
             if summary.ingested or summary.duplicates:
                 with contextlib.suppress(ClaimMapError):
                     article = read_text(text, title=title, source=source)
@@ -548,10 +585,17 @@ def add_articles(s: Shared) -> None:
         show_article(articles[last], load_resolutions(s, s.key))
 
 
+def ingest_pasted(s: Shared, text: str, *, title: str, source: str) -> IngestSummary:
+    """Store a paste while every other run waits (``Shared.writing``), so a Reload pressed
+    meanwhile shows it once it is in."""
+    with s.writing():
+        summary = s.pipeline.ingest_text(text, title=title, source=source)
+        st.session_state["cm_ingest_report"] = summary
+    return summary
+
+
 def finish(s: Shared, summary: IngestSummary) -> None:
     st.session_state["cm_ingest_report"] = summary
-    if summary.ingested:
-        s.changed()
     st.rerun()
 
 
@@ -618,8 +662,12 @@ def main() -> None:
     except ClaimMapError as err:
         st.error(md(f"claimmap cannot start: {err}"))
         st.stop()
-    events, articles = load_events(s, s.key), load_articles(s, s.key)
-    resolutions = load_resolutions(s, s.key)
+    if s.write_lock.locked():
+        with st.spinner("Waiting for the articles being added…"):
+            s.settled()
+    key = s.settled()
+    events, articles = load_events(s, key), load_articles(s, key)
+    resolutions = load_resolutions(s, key)
     shown = filter_events(events, articles=articles, **sidebar_filters(events, articles))
     go_to_place(s)
     st.sidebar.checkbox(
@@ -627,7 +675,10 @@ def main() -> None:
         key="cm_tiles",
         help="The base map needs no network; tiles add roads and rivers",
     )
-    st.sidebar.caption(f"Database: {s.pipeline.store.path}" + (" · offline" if offline else ""))
+    store = s.pipeline.store
+    st.sidebar.caption(md(f"Database: {store.path}") + (" · offline" if offline else ""))
+    if getattr(store, "read_only", False):
+        st.sidebar.warning(md(f"Writes are off: {store.read_only_reason}"))
     if st.sidebar.button(
         "Reload from the database",
         key="cm_reload",

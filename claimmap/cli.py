@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TextIO
 
 from claimmap.errors import ClaimMapError
+from claimmap.inputs.files import shown
 
 __all__ = ["main"]
 
@@ -54,7 +55,7 @@ def _progress_bar() -> Callable[[int, int, str], None]:
         if "bar" not in bar:
             bar["bar"] = tqdm(total=total, unit="article", file=sys.stderr, leave=True)
         bar["bar"].n = done
-        bar["bar"].set_postfix_str(name[-30:], refresh=True)
+        bar["bar"].set_postfix_str(shown(name[-30:]), refresh=True)
         if done >= total:
             bar["bar"].close()
 
@@ -65,38 +66,47 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args, db=":memory:")
     candidates = pipeline.resolver.candidates_for(args.name, context=args.context or "")
     if not candidates:
-        print(f"no candidates for {args.name!r}", file=sys.stderr)
+        print(shown(f"no candidates for {args.name!r}"), file=sys.stderr)
         return 1
     for rank, c in enumerate(candidates, 1):
         p = c.place
         where = ", ".join(x for x in (p.admin3, p.admin2, p.admin1, p.country_code) if x)
         print(
-            f"{rank}. {p.name} ({p.name_uk or '-'}) [{p.kind}, {where}] id={p.place_id} "
-            f"tier={p.tier} lat={p.lat} lon={p.lon} score={c.score:.3f} match={c.match}"
+            shown(
+                f"{rank}. {p.name} ({p.name_uk or '-'}) [{p.kind}, {where}] id={p.place_id} "
+                f"tier={p.tier} lat={p.lat} lon={p.lon} score={c.score:.3f} match={c.match}"
+            )
         )
     return 0
 
 
 def cmd_mentions(args: argparse.Namespace) -> int:
-    from claimmap.inputs.files import expand_paths, read_path
+    """Rows per file: files with the same text are one article (same mention ids), and each
+    file's rows carry its own name. A bad path is reported and the others are still written."""
+    from claimmap.inputs.files import collect_paths, read_path
     from claimmap.views.export import mentions_csv, mentions_jsonl
 
     pipeline = _pipeline(args, db=":memory:")
-    failed = 0
-    resolutions = []
-    articles = {}
-    for path in expand_paths(Path(p) for p in args.files):
-        try:
-            article = read_path(path)
-        except ClaimMapError as err:
-            print(f"claimmap: {err}", file=sys.stderr)
-            failed += 1
-            continue
-        articles[article.article_id] = article
-        resolutions.extend(pipeline.analyse(article).resolutions)
+    files, problems = collect_paths(Path(p) for p in args.files)
+    for _name, why in problems:
+        print(f"claimmap: {shown(why)}", file=sys.stderr)
+    failed = len(problems)
     write = mentions_jsonl if args.format == "jsonl" else mentions_csv
+    header = write([], articles={})
+    analysed: dict[str, list] = {}  # article id -> resolutions (identical files: analysed once)
     with _out(args) as out:
-        out.write(write(resolutions, articles=articles))
+        out.write(header)
+        for path in files:
+            try:
+                article = read_path(path)
+            except ClaimMapError as err:
+                print(f"claimmap: {shown(str(err))}", file=sys.stderr)
+                failed += 1
+                continue
+            if article.article_id not in analysed:
+                analysed[article.article_id] = pipeline.analyse(article).resolutions
+            rows = write(analysed[article.article_id], articles={article.article_id: article})
+            out.write(rows[len(header) :])
     return 1 if failed else 0
 
 
@@ -115,6 +125,8 @@ def cmd_events(args: argparse.Namespace) -> int:
         summary = pipeline.ingest_paths(args.files)
         if summary.failed:
             print(summary.describe(), file=sys.stderr)
+        if summary.failed and not (summary.ingested or summary.duplicates):
+            return 1  # every file failed: no events to export
     else:
         pipeline = _pipeline(args)
     events = pipeline.store.events()
@@ -129,13 +141,14 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 def cmd_articles(args: argparse.Namespace) -> int:
     for a in _pipeline(args).store.articles():
-        print(f"{a.article_id}\t{a.published or '-'}\t{a.source or '-'}\t{a.title}")
+        fields = (a.article_id, a.published or "-", a.source or "-", a.title)
+        print("\t".join(shown(f) for f in fields))
     return 0
 
 
 def cmd_override(args: argparse.Namespace) -> int:
     _pipeline(args).override(args.mention_id, args.place_id)
-    print(f"{args.mention_id} -> {args.place_id}; events rebuilt", file=sys.stderr)
+    print(shown(f"{args.mention_id} -> {args.place_id}; events rebuilt"), file=sys.stderr)
     return 0
 
 
@@ -270,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ClaimMapError as err:
-        print(f"claimmap: error: {err}", file=sys.stderr)
+        print(f"claimmap: error: {shown(str(err))}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `claimmap mentions ... | head`
         return 0

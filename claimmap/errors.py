@@ -66,3 +66,16 @@ class ClaimInputError(ClaimMapError, ValueError):
 
 class CurationError(ClaimMapError, ValueError):
     """A dismissal, restore or correction does not fit: unknown kind, nothing to undo, bad value."""
+
+
+# issue 14: configuration and a full disk get their own leaves
+class ConfigError(ClaimMapError, ValueError):
+    """A setting (an environment variable or an option) has a value claimmap cannot use."""
+
+
+class StorageFullError(StorageError):
+    """The disk (or the database's size limit) is full: nothing more can be written."""
+
+
+class ReadOnlyStoreError(StorageError, PermissionError):
+    """The database was opened read-only (its file or directory is not writable)."""

@@ -24,8 +24,23 @@ from rapidfuzz import fuzz, process
 from claimmap.claims import curation
 from claimmap.claims.claims import EVENT_TYPES, extract_claims
 from claimmap.claims.events import build_events
-from claimmap.errors import ClaimMapError, CurationError, IngestError, NotFoundError
-from claimmap.inputs.files import expand_paths, read_bytes, read_path, read_text
+from claimmap.errors import (
+    ClaimMapError,
+    ConfigError,
+    CurationError,
+    NotFoundError,
+    ReadOnlyStoreError,
+    StorageError,
+    StorageFullError,
+)
+from claimmap.inputs.files import (
+    collect_paths,
+    path_text,
+    read_bytes,
+    read_path,
+    read_text,
+    shown,
+)
 from claimmap.places.extract import extract_mentions
 from claimmap.places.gazetteer import Gazetteer
 from claimmap.places.resolve import GazetteerTier, Resolver
@@ -62,12 +77,15 @@ class IngestSummary:
     ingested: tuple[str, ...] = ()
     duplicates: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()
+    # issue 14: why events were not rebuilt after the batch ("" when they were)
+    events_error: str = ""
 
     def __add__(self, other: IngestSummary) -> IngestSummary:
         return IngestSummary(
             self.ingested + other.ingested,
             self.duplicates + other.duplicates,
             self.failed + other.failed,
+            "; ".join(e for e in (self.events_error, other.events_error) if e),
         )
 
     def describe(self) -> str:
@@ -75,7 +93,9 @@ class IngestSummary:
             f"ingested {len(self.ingested)}, skipped {len(self.duplicates)} as duplicate, "
             f"failed {len(self.failed)}"
         ]
-        lines += [f"  failed: {name}: {why}" for name, why in self.failed]
+        lines += [f"  failed: {shown(name)}: {shown(why)}" for name, why in self.failed]
+        if self.events_error:
+            lines.append(f"  {shown(self.events_error)}")
         return "\n".join(lines)
 
 
@@ -105,14 +125,15 @@ class Pipeline:
         offline = _env_offline() if offline is None else offline
         fallback = None
         if not offline:
-            from urllib.parse import urlsplit
+            from claimmap.places.geocode import tier_from_url
 
-            from claimmap.places.geocode import NominatimTier
-
-            url = urlsplit(
-                geocoder_url or os.environ.get("CLAIMMAP_GEOCODER_URL") or DEFAULT_GEOCODER
-            )
-            fallback = NominatimTier(domain=url.netloc, scheme=url.scheme or "https", cache=store)
+            env = os.environ.get("CLAIMMAP_GEOCODER_URL")
+            url = geocoder_url or env or DEFAULT_GEOCODER
+            try:
+                fallback = tier_from_url(url, cache=store)
+            except ConfigError as err:
+                store.close()
+                raise ConfigError(f"CLAIMMAP_GEOCODER_URL: {err}" if url == env else err) from None
         return cls(store=store, resolver=Resolver.offline(fallback=fallback))
 
     @property
@@ -143,12 +164,12 @@ class Pipeline:
     def ingest_paths(
         self, paths: Iterable[str | Path], *, progress: Progress | None = None
     ) -> IngestSummary:
-        """Files and directories (their .txt/.md/.html files); one bad file never stops a batch."""
-        try:
-            files = expand_paths(Path(p) for p in paths)
-        except IngestError as err:
-            return IngestSummary(failed=((str(paths), str(err)),))
-        return self._ingest([(f.name, lambda f=f: read_path(f)) for f in files], progress)
+        """Files and directories (their .txt/.md/.html files); one bad file never stops a batch:
+        a missing path or an unreadable directory is reported and the rest is ingested."""
+        files, problems = collect_paths(Path(p) for p in paths)
+        items = [(path_text(f.name), lambda f=f: read_path(f)) for f in files]
+        summary = self._ingest(items, progress)
+        return IngestSummary(failed=tuple(problems)) + summary
 
     def ingest_uploads(
         self, files: Iterable[tuple[str, bytes]], *, progress: Progress | None = None
@@ -176,9 +197,17 @@ class Pipeline:
         duplicates: list[str] = []
         failed: list[tuple[str, str]] = []
         overrides = self.store.overrides()
+        begin_batch = getattr(self.resolver.fallback, "begin_batch", None)
+        if begin_batch is not None:  # the geocoder's time budget is per batch
+            begin_batch()
+        stored: list[tuple[str, str]] = []  # (name, article id) stored by this batch
+        stop = ""  # why nothing more can be stored (a full disk, a read-only database)
         for done, (name, read) in enumerate(items):
             if progress is not None:
                 progress(done, len(items), name)
+            if stop:
+                failed.append((name, f"not stored: {stop}"))
+                continue
             try:
                 article = read()
                 if self.store.has_article(article.article_id):
@@ -187,15 +216,59 @@ class Pipeline:
                 article = replace(article, origin_id=self.store.find_origin(article))
                 if self.store.save_analysis(self.analyse(article, overrides=overrides)):
                     ingested.append(name)
+                    stored.append((name, article.article_id))
                 else:
                     duplicates.append(name)
+            except (StorageFullError, ReadOnlyStoreError) as err:
+                failed.append((name, str(err)))
+                full = isinstance(err, StorageFullError)
+                stop = "the disk is full (not tried)" if full else "writes are off (not tried)"
             except ClaimMapError as err:
                 failed.append((name, str(err)))
         if progress is not None:
             progress(len(items), len(items), "")
+        events_error = ""
         if ingested or duplicates:  # duplicates too: a killed run may have stored them unmerged
-            self.rebuild_events()
-        return IngestSummary(tuple(ingested), tuple(duplicates), tuple(failed))
+            events_error, removed = self._rebuild_making_room(stored)
+            ingested = [n for n in ingested if n not in removed]
+            failed += [(n, removed[n]) for n in removed]
+        return IngestSummary(tuple(ingested), tuple(duplicates), tuple(failed), events_error)
+
+    def _rebuild_making_room(self, stored: list[tuple[str, str]]) -> tuple[str, dict[str, str]]:
+        """Rebuild events; when the disk is full, take this batch's articles out again (newest
+        first: 1, 2, 4, ...) until the events of the rest fit, so that the events table always
+        maps what is stored. Returns why events were not rebuilt ("" when they were) and the
+        names taken out, with why."""
+        removed: dict[str, str] = {}
+        step = 1
+        roomed = False
+        make_room = getattr(self.store, "make_room", None)
+        delete = getattr(self.store, "delete_article", None)
+        while True:
+            try:
+                self.rebuild_events()
+                return "", removed
+            except StorageFullError as err:
+                why = f"events not rebuilt, the map shows the events from before: {err}"
+                try:
+                    if make_room is not None and not roomed:
+                        roomed = True
+                        make_room()  # the reserve file and the write-ahead log
+                        continue
+                    if not stored or delete is None:
+                        return why, removed
+                    for name, article_id in reversed(stored[-step:]):
+                        delete(article_id)
+                        removed[name] = (
+                            "stored, then taken out again to make room for the events "
+                            "(the disk is full); add it again after freeing space"
+                        )
+                    del stored[-step:]
+                    step *= 2
+                except StorageFullError:
+                    return why, removed
+            except StorageError as err:  # e.g. a read-only database: its events stay
+                return f"events not rebuilt: {err}", removed
 
     # -- events and corrections -------------------------------------------------------------
 

@@ -4,6 +4,13 @@ It is a real server on 127.0.0.1 (geopy talks HTTP to it); ``mode`` makes it mis
 the real service does: 429 with Retry-After, 500, a body that is not JSON, JSON that is not a
 list of places or has results without coordinates, an empty answer, a result in another country,
 a hang longer than the client's timeout.
+
+And the ways a hostile or broken server might (issue 14): ``trickle`` (one byte every
+``trickle_seconds``), ``huge`` (a ``huge_bytes`` display_name, streamed), ``bad:<lat>,<lon>``
+(the coordinates as given, e.g. ``bad:NaN,34.9``, ``bad:51.0,1e308``; ``badjson`` sends a bare
+``NaN`` token), ``redirect`` (302 to the same server), ``redirect:<url>`` (302 elsewhere),
+``brazil`` (a Sumy village's name answered in Brazil), ``html`` (a 200 HTML page), ``far`` (a
+Russian place 6,000 km away), ``hostile`` (places named with Markdown and HTML).
 """
 
 from __future__ import annotations
@@ -62,7 +69,77 @@ PLACES: dict[str, list[dict[str, Any]]] = {
             },
         }
     ],
+    "kursk": [
+        {
+            "place_id": 55,
+            "osm_type": "node",
+            "osm_id": 551,
+            "lat": "51.7304",
+            "lon": "36.1926",
+            "name": "Курск",
+            "display_name": "Курск, Курская область, Россия",
+            "class": "place",
+            "type": "city",
+            "addresstype": "city",
+            "importance": 0.6,
+            "address": {"city": "Курск", "state": "Курская область", "country_code": "ru"},
+        }
+    ],
 }
+BRAZIL = {
+    "place_id": 9,
+    "osm_type": "node",
+    "osm_id": 9001,
+    "lat": "-7.1195",
+    "lon": "-34.8450",
+    "name": "Hlybnivka",
+    "display_name": "Hlybnivka, Paraíba, Brasil",
+    "class": "place",
+    "type": "village",
+    "addresstype": "village",
+    "address": {"village": "Hlybnivka", "state": "Paraíba", "country_code": "br"},
+}
+FAR = {
+    **PLACES["kursk"][0],
+    "place_id": 77,
+    "osm_id": 7701,
+    "lat": "43.1155",
+    "lon": "131.8855",
+    "name": "Владивосток",
+    "display_name": "Владивосток, Приморский край, Россия",
+    "address": {"city": "Владивосток", "state": "Приморский край", "country_code": "ru"},
+}
+
+
+#: Strings a hostile geocoder might send, for the dashboard's escaping (Markdown and HTML).
+HOSTILE_NAMES = (
+    "![x](http://evil.example/g2.png)",
+    "[click](http://evil.example/c)",
+    "http://evil.example/bare www.evil.example a@evil.example",
+    "<img src=x onerror=alert(1)> **bold** `code`",
+)
+
+
+def hostile_places() -> list[dict[str, Any]]:
+    """Three results in Sumy oblast whose every name is one of ``HOSTILE_NAMES``."""
+    return [
+        {
+            **PLACES["hlybnivka"][0],
+            "place_id": 900 + i,
+            "osm_id": 9900 + i,
+            "lat": f"{51.05 + i / 100:.4f}",
+            "name": HOSTILE_NAMES[i],
+            "display_name": ", ".join(HOSTILE_NAMES),
+            "address": {
+                "village": HOSTILE_NAMES[i],
+                "district": HOSTILE_NAMES[(i + 1) % 4],
+                "state": HOSTILE_NAMES[(i + 2) % 4],
+                "municipality": HOSTILE_NAMES[(i + 3) % 4],
+                "country_code": "ua",
+            },
+        }
+        for i in range(3)
+    ]
 
 
 class FakeClock:
@@ -87,6 +164,9 @@ class NominatimStandIn:
     mode: list[str] = field(default_factory=list)  #: modes to use, one per request; then "ok"
     retry_after: str = "2"
     hang_seconds: float = 3.0
+    trickle_seconds: float = 0.2
+    huge_bytes: int = 50 * 1024 * 1024
+    sent_bytes: int = 0  #: body bytes the server managed to send in ``huge`` mode
     requests: list[dict[str, list[str]]] = field(default_factory=list)
     user_agents: list[str] = field(default_factory=list)
     port: int = 0
@@ -101,9 +181,15 @@ def _handler(state: NominatimStandIn) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:  # quiet
             pass
 
-        def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            headers: dict[str, str] | None = None,
+            content_type: str = "application/json; charset=utf-8",
+        ) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
             self.send_header("Content-Length", str(len(body)))
@@ -135,9 +221,69 @@ def _handler(state: NominatimStandIn) -> type[BaseHTTPRequestHandler]:
                 self._send(200, b"[]")
             elif mode == "elsewhere":
                 self._send(200, json.dumps(PLACES["paris"]).encode())
+            elif mode == "trickle":
+                self._trickle(json.dumps(PLACES["hlybnivka"]).encode())
+            elif mode == "huge":
+                self._huge()
+            elif mode.startswith("bad:"):
+                lat, lon = mode[4:].split(",")
+                place = {**PLACES["hlybnivka"][0], "lat": lat, "lon": lon}
+                self._send(200, json.dumps([place]).encode())
+            elif mode == "badjson":
+                self._send(200, b'[{"place_id": 1, "lat": NaN, "lon": Infinity, "name": "X"}]')
+            elif mode == "redirect":
+                self._send(302, b"", {"Location": f"/search?{url.query}"})
+            elif mode.startswith("redirect:"):
+                self._send(302, b"", {"Location": mode[len("redirect:") :] + f"?{url.query}"})
+            elif mode == "brazil":
+                self._send(200, json.dumps([BRAZIL]).encode())
+            elif mode == "longname":  # under the byte cap, over the stored-string cap
+                place = {**PLACES["hlybnivka"][0], "display_name": "Глибнівка " + "x" * 200_000}
+                self._send(200, json.dumps([place]).encode())
+            elif mode == "hostile":
+                self._send(200, json.dumps(hostile_places()).encode())
+            elif mode == "far":
+                self._send(200, json.dumps([FAR]).encode())
+            elif mode == "html":
+                page = b"<!doctype html><html><body><h1>Please log in</h1></body></html>"
+                self._send(200, page, content_type="text/html; charset=utf-8")
             else:
                 q = (query.get("q") or [""])[0].strip().lower()
                 self._send(200, json.dumps(PLACES.get(q, [])).encode())
+
+        def _trickle(self, body: bytes) -> None:
+            """The whole answer, one byte every ``trickle_seconds`` (headers included)."""
+            head = (
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+            try:
+                for i in range(len(head) + len(body)):
+                    self.wfile.write((head + body)[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(state.trickle_seconds)
+            except OSError:  # the client gave up: what it should do
+                self.close_connection = True
+
+        def _huge(self) -> None:
+            """A result whose display_name is ``huge_bytes`` long, streamed in 64 KiB pieces."""
+            start = b'[{"place_id": 1, "lat": "51.07", "lon": "34.99", "display_name": "'
+            end = b'", "address": {"country_code": "ua"}}]'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(start) + state.huge_bytes + len(end)))
+            self.end_headers()
+            piece = b"A" * 65536
+            try:
+                self.wfile.write(start)
+                left = state.huge_bytes
+                while left > 0:
+                    self.wfile.write(piece[:left])
+                    state.sent_bytes += min(left, len(piece))
+                    left -= len(piece)
+                self.wfile.write(end)
+            except OSError:
+                self.close_connection = True
 
     return Handler
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -167,3 +168,111 @@ def test_module_entry_point_runs() -> None:
     )
     assert done.returncode == 0
     assert "mentions" in done.stdout
+
+
+# --- no input stops a batch (issue 14) -------------------------------------------------------
+
+
+def test_ingest_refuses_a_fifo_at_once_and_ingests_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)  # a blocking read of it would never end
+    db = str(tmp_path / "x.db")
+    code, _, err = run(
+        capsys, "ingest", str(fifo), str(ROOT / "seeds"), "--db", db, "-q", "--offline"
+    )
+    assert code == 0
+    assert "ingested 2" in err
+    assert "fifo.txt: is a FIFO (named pipe), not a regular file" in err
+
+
+def test_one_missing_path_does_not_abort_the_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "x.db")
+    missing = str(tmp_path / "missing.txt")
+    code, _, err = run(capsys, "ingest", missing, *map(str, SEEDS), "--db", db, "-q", "--offline")
+    assert code == 0
+    assert "ingested 2, skipped 0 as duplicate, failed 1" in err
+    assert f"{missing}: no such file or directory" in err
+
+
+def test_mentions_prints_its_header_and_the_rows_of_the_files_that_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / "missing.txt")
+    code, out, err = run(capsys, "mentions", missing, str(SEEDS[0]), "--offline")
+    assert code == 1
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows
+    assert {r["article"] for r in rows} == {SEEDS[0].name}
+    assert "missing.txt: no such file or directory" in err
+    code, out, _ = run(capsys, "mentions", missing, "--offline")
+    assert code == 1
+    assert out.startswith("article,start,end,surface")
+
+
+def test_mentions_labels_identical_files_by_their_own_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("first.txt", "second.txt"):
+        (tmp_path / name).write_bytes(SEEDS[0].read_bytes())
+    code, out, _ = run(capsys, "mentions", str(tmp_path), "--offline")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    by_file = {
+        name: [r for r in rows if r["article"] == name] for name in ("first.txt", "second.txt")
+    }
+    assert len(by_file["first.txt"]) == len(by_file["second.txt"]) > 0
+    assert len(rows) == 2 * len(by_file["first.txt"])
+    # one article, so one set of mention ids, each listed once per file
+    assert [r["mention_id"] for r in by_file["first.txt"]] == [
+        r["mention_id"] for r in by_file["second.txt"]
+    ]
+    assert len({r["mention_id"] for r in by_file["first.txt"]}) == len(by_file["first.txt"])
+
+
+def test_escape_sequences_in_file_names_are_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    evil = tmp_path / "evil\x1b[2J\x1b]0;owned\x07.txt"
+    evil.write_bytes(b"")
+    db = str(tmp_path / "x.db")
+    code, _, err = run(capsys, "ingest", str(evil), "--db", db, "-q", "--offline")
+    assert code == 1
+    assert "\x1b" not in err
+    assert "\x07" not in err
+    assert "evil\\x1b[2J\\x1b]0;owned\\x07.txt: the file is empty" in err
+    code, _, err = run(capsys, "mentions", str(evil), "--offline")
+    assert "\x1b" not in err
+    assert "evil\\x1b[2J" in err
+
+
+def test_events_exits_1_when_every_file_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    code, out, err = run(capsys, "events", str(bad), "--offline")
+    assert code == 1
+    assert "bad.txt: looks like a binary file" in err
+    assert out == ""
+    code, out, _ = run(capsys, "events", str(bad), str(SEEDS[0]), "--offline")
+    assert code == 0
+    assert out.startswith("event_id")
+
+
+@pytest.mark.parametrize("url", ["localhost:8080", "ftp://example.org/", "127.0.0.1:9"])
+def test_a_bad_geocoder_url_is_one_line_not_a_traceback(url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "CLAIMMAP_GEOCODER_URL": url, "CLAIMMAP_OFFLINE": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "claimmap", "resolve", "Zzyzxivka"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert result.stderr.startswith(f"claimmap: error: CLAIMMAP_GEOCODER_URL: geocoder URL {url!r}")

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import re
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
+from nominatim_server import HOSTILE_NAMES, NominatimStandIn, serve
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from claimmap.pipeline import Pipeline
+from claimmap.places.geocode import NominatimTier
+from claimmap.places.resolve import Resolver
+from claimmap.store.base import open_store
 from claimmap.views.export import EVENT_COLUMNS, MENTION_COLUMNS
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -321,3 +330,101 @@ def test_a_broken_database_is_reported_not_crashed(monkeypatch, tmp_path):
     assert message.startswith("claimmap cannot start: ")
     assert str(db) in message
     assert db.read_bytes() == b"this is not sqlite at all" * 10  # nothing lost
+
+
+# --- hostile strings from the geocoder and the article (issue 14) ---------------------------
+
+HOSTILE_TEXT = (
+    "Shelling of Zzyzxivka ![t](http://evil.example/t.png) http://evil.example/title\n"
+    "Source: [outlet](http://evil.example/o) www.evil.example\n\n"
+    "Russian troops shelled the village of Zzyzxivka near Sumy on Monday, officials said.\n"
+)
+#: What must never stand unescaped in text streamlit renders as Markdown.
+MARKUP = ("](", "![", "<img", "://", "www.evil", "**", "`code`", "a@evil", "\n")
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("hostile") / "hostile.db"
+    with serve(NominatimStandIn(mode=["hostile"] * 5)) as state:
+        store = open_store(db)
+        tier = NominatimTier(domain=state.domain, scheme="http", min_delay_seconds=0.0, cache=store)
+        pipeline = Pipeline(store=store, resolver=Resolver.offline(fallback=tier))
+        pipeline.ingest_paths(SEEDS)
+        summary = pipeline.ingest_text(HOSTILE_TEXT)
+        assert summary.ingested
+        store.close()
+    return db
+
+
+def _markdown_texts(at: AppTest) -> list[str]:
+    texts = [e.value for kind in ("markdown", "caption", "success", "info", "warning", "error")
+             for e in at.get(kind)]  # fmt: skip
+    return texts + [e.label for e in at.expander]
+
+
+def _check_page(at: AppTest) -> None:
+    for text in _markdown_texts(at):
+        if not re.search("evil|img|bold|code", text):
+            continue  # the page's own Markdown ("**How the place was resolved**")
+        live = re.sub(r"\\.", "\0", text)  # what Markdown still reads as markup
+        for mark in MARKUP:
+            assert mark not in live, (mark, text)
+    for block in at.html:
+        assert "<img" not in block.value
+        assert "<a " not in block.value
+    [component] = at.get("component_instance")
+    script = json.loads(component.proto.json_args)["script"]
+    assert "<img" not in script
+    assert "\\u003cimg" not in script  # a tag JSON-escaped is still a tag in the tooltip
+
+
+def test_hostile_geocoder_and_article_text_is_never_markup(monkeypatch, hostile_db):
+    at = _app(monkeypatch, hostile_db)
+    _check_page(at)
+    table = _table(at)
+    hostile = table[table.location.str.contains("evil", regex=False)]
+    assert len(hostile), "the geocoder's place is on the map"
+    at.selectbox(key="cm_pick").select(hostile.event_id.iloc[0]).run()  # the Map tab's panel
+    assert not at.exception
+    at.slider(key="cm_review_threshold").set_value(1.0).run()  # every mention in Review
+    assert not at.exception
+    _check_page(at)
+    texts = [_plain(t) for t in _markdown_texts(at)]
+    candidates = [t for t in texts if t.startswith("Candidates: ")]
+    assert any(HOSTILE_NAMES[1] in t for t in candidates), candidates  # shown, as text
+    labels = [_plain(e.label) for e in at.expander]
+    assert any(HOSTILE_NAMES[0] in label for label in labels)
+    assert any("http://evil.example/title" in h.value for h in at.html)  # the title, escaped
+
+
+def _dashboard_module():
+    spec = importlib.util.spec_from_file_location("claimmap_dashboard", DASHBOARD)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)  # defines the functions; main() runs only as a script
+    return module
+
+
+def test_a_reload_during_a_paste_waits_for_it_and_shows_it(tmp_path):
+    """Streamlit starts the Reload's run at once, beside the run still ingesting the paste
+    (here: held 1.5 s by a slow geocoder). That run must read after the paste is stored."""
+    dash = _dashboard_module()
+    text = "Late report\n\nRussian troops shelled the village of Zzyzxivka near Sumy."
+    with serve(NominatimStandIn(mode=["hang"], hang_seconds=1.5)) as state:
+        store = open_store(tmp_path / "reload.db")
+        tier = NominatimTier(domain=state.domain, scheme="http", min_delay_seconds=0.0, cache=store)
+        s = dash.Shared(Pipeline(store=store, resolver=Resolver.offline(fallback=tier)), "x")
+        done: dict = {}
+        paste = threading.Thread(
+            target=lambda: done.update(summary=dash.ingest_pasted(s, text, title="", source=""))
+        )
+        paste.start()
+        while not state.requests:  # the paste is being analysed: its geocoder call hangs
+            time.sleep(0.01)
+        key = s.settled()  # what every run does before it reads (the Reload's run too)
+        titles = [a.title for a in s.pipeline.store.articles()]
+        paste.join()
+    assert done["summary"].ingested == ("pasted text",)
+    assert "Late report" in titles  # the Reload's run sees the paste
+    assert key == s.key == ("x", 1)  # and reads with the version the paste bumped

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from unprivileged import run_as_nobody
 
 from claimmap.errors import ClaimMapError, IngestError
 from claimmap.inputs import files as ingest
 from claimmap.inputs.files import (
     NEAR_DUPLICATE_THRESHOLD,
     article_id,
+    collect_paths,
     detect_language,
     expand_paths,
     fingerprint,
@@ -24,8 +28,11 @@ from claimmap.inputs.files import (
     read_bytes,
     read_path,
     read_text,
+    shown,
     similarity,
 )
+from claimmap.records import ArticleAnalysis
+from claimmap.store.base import open_store
 
 DATA = Path(__file__).parent / "data" / "ingest"
 SEEDS = sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))
@@ -353,3 +360,81 @@ def test_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
 def test_article_id_ignores_whitespace_layout(words: list[str]) -> None:
     text = " ".join(words)
     assert article_id(text) == article_id("  \n".join(text.split()))
+
+
+# --- inputs that used to stop or corrupt a batch (issue 14) ---------------------------------
+
+
+def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)  # nobody writes to it: a blocking read would never return
+    with pytest.raises(IngestError, match=r"fifo.txt: is a FIFO \(named pipe\), not a regular"):
+        read_path(fifo)
+
+
+def test_a_fifo_inside_a_directory_is_reported_not_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Shelling of Sumy.", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    found, problems = collect_paths([tmp_path])
+    assert [p.name for p in found] == ["a.txt"]
+    assert problems == [
+        (str(tmp_path / "pipe.txt"), f"{tmp_path / 'pipe.txt'}: not a regular file")
+    ]
+
+
+def test_a_missing_path_is_reported_and_the_others_are_found(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    found, problems = collect_paths([tmp_path / "missing.txt", tmp_path / "a.txt"])
+    assert found == [tmp_path / "a.txt"]
+    assert problems == [
+        (str(tmp_path / "missing.txt"), f"{tmp_path / 'missing.txt'}: no such file or directory")
+    ]
+
+
+def test_a_file_name_that_is_not_utf8_keeps_the_article(tmp_path: Path) -> None:
+    raw = os.fsencode(tmp_path) + b"/lat\xe9in.txt"
+    with open(raw, "wb") as fh:
+        fh.write(b"Shelling of Sumy.")
+    (path,) = collect_paths([tmp_path])[0]
+    article = read_path(path)
+    assert article.path.endswith("lat\\xe9in.txt")
+    article.path.encode("utf-8")  # storable: no lone surrogate left
+    with open_store(":memory:") as store:
+        assert store.save_analysis(ArticleAnalysis(article))
+        assert store.articles()[0].path == article.path
+
+
+def test_shown_escapes_terminal_control_sequences() -> None:
+    evil = "a\x1b[2J\x1b]0;pwned\x07\rb\nc\u202ed\x9b.txt"
+    safe = shown(evil)
+    assert safe == "a\\x1b[2J\\x1b]0;pwned\\x07\\rb\\nc\\u202ed\\x9b.txt"
+    assert not any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in safe)
+    assert shown("Суми, Sumy.txt") == "Суми, Sumy.txt"
+
+
+def unreadable_walk(top: Path) -> list[tuple[str, str]]:
+    """collect_paths on ``top`` by a user that cannot read ``top/locked``."""
+
+    def walk() -> list:
+        found, problems = collect_paths([top])
+        return [[p.name for p in found], problems]
+
+    names, problems = run_as_nobody(walk)
+    assert names == ["a.txt"]
+    return [tuple(p) for p in problems]
+
+
+def test_an_unreadable_subdirectory_is_reported() -> None:
+    top = Path(tempfile.mkdtemp(prefix="claimmap-locked-"))
+    try:
+        top.chmod(0o755)
+        (top / "a.txt").write_text("x", encoding="utf-8")
+        (top / "locked").mkdir()
+        (top / "locked" / "b.txt").write_text("x", encoding="utf-8")
+        (top / "locked").chmod(0)
+        problems = unreadable_walk(top)
+    finally:
+        (top / "locked").chmod(0o755)
+        shutil.rmtree(top)
+    where = str(top / "locked")
+    assert problems == [(where, f"{where}: directory skipped, cannot be read (permission denied)")]

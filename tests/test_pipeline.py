@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS
+from synthetic import write_articles
 
 from claimmap.pipeline import Pipeline
 from claimmap.places.resolve import Resolver
@@ -153,3 +154,39 @@ def test_search_places_takes_prefixes_and_typos(
     pipeline: Pipeline, query: str, expected: str
 ) -> None:
     assert expected in [p.name for p in pipeline.search_places(query)]
+
+
+def test_a_full_disk_keeps_the_report_and_maps_what_is_stored(
+    resolver: Resolver, tmp_path: Path
+) -> None:
+    """SQLite's ``max_page_count`` gives the same SQLITE_FULL as a full disk (issue 14)."""
+    write_articles(tmp_path / "in", 40, prefix="a")
+    store = SQLiteStore(tmp_path / "full.db")
+    store._conn.execute("PRAGMA max_page_count = 150")
+    pipeline = Pipeline(store=store, resolver=resolver)
+    summary = pipeline.ingest_paths([tmp_path / "in"])
+    stored = {Path(a.path).name: a.article_id for a in store.articles()}
+    assert stored
+    assert set(summary.ingested) == set(stored)  # the report says exactly what was stored
+    assert len(summary.ingested) + len(summary.failed) == 40  # and about every file
+    reasons = dict(summary.failed)
+    assert any("disk is full" in why for why in reasons.values())
+    events = store.events()
+    assert events  # never an empty map
+    assert {c.article_id for e in events for c in e.claims} == set(stored.values())
+    assert "failed" in summary.describe()
+
+
+def test_a_read_only_database_reports_every_file_and_keeps_its_events(
+    resolver: Resolver, tmp_path: Path
+) -> None:
+    path = tmp_path / "ro.db"
+    with SQLiteStore(path) as store:
+        Pipeline(store=store, resolver=resolver).ingest_paths(SEEDS[:1])
+    with SQLiteStore(path, read_only=True) as store:
+        before = store.events()
+        summary = Pipeline(store=store, resolver=resolver).ingest_paths(SEEDS)
+        assert summary.duplicates == (SEEDS[0].name,)
+        assert "writes are off" in summary.failed[0][1]
+        assert "events not rebuilt" in summary.events_error
+        assert store.events() == before

@@ -111,7 +111,7 @@ def test_unknown_name_goes_to_the_geocoder() -> None:
 
 
 def test_geocoder_result_far_away_is_flagged() -> None:
-    with serve(NominatimStandIn(mode=["elsewhere"])) as state:
+    with serve(NominatimStandIn(mode=["far"])) as state:  # Vladivostok: RU, but 6,000 km away
         resolver = Resolver.offline(
             fallback=NominatimTier(domain=state.domain, scheme="http", min_delay_seconds=0.0)
         )

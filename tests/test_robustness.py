@@ -20,6 +20,7 @@ import struct
 import subprocess
 import sys
 import textwrap
+import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -439,7 +440,7 @@ def unresolved(pipeline: Pipeline) -> dict[str, str]:
 FAULTS = {  # mode -> what the reason says
     "500": "geocoder error after 3 tries",
     "garbage": "malformed answer",
-    "nocoords": "malformed answer",
+    "nocoords": "without usable coordinates",
     "object": "Database connection failed",
     "429": "rate-limited",
 }
@@ -475,12 +476,12 @@ def test_geocoder_429_backs_off_then_answers_and_caches(tmp_path: Path) -> None:
     assert cache_rows(pipeline) == 2  # Hlybnivka's answer and Zzyzxivka's empty answer
 
 
-def test_geocoder_result_in_another_country_is_flagged_not_trusted(tmp_path: Path) -> None:
+def test_geocoder_result_far_away_is_flagged_not_trusted(tmp_path: Path) -> None:
     clock = FakeClock()
-    with serve(NominatimStandIn(mode=["elsewhere"] * 5)) as state:
+    with serve(NominatimStandIn(mode=["far"] * 5)) as state:
         pipeline, _ = geocoded(tmp_path, state.domain, clock)
         pipeline.ingest_text(UNKNOWN, title="unknown places")
-    far = [r for r in pipeline.store.resolutions() if r.place and r.place.country_code == "FR"]
+    far = [r for r in pipeline.store.resolutions() if r.place and r.place.country_code == "RU"]
     assert far
     for r in far:  # kept for the reviewer, but flagged and at half confidence at most
         assert "far_from_article" in r.flags
@@ -499,6 +500,44 @@ def test_geocoder_timeout_fails_fast_for_the_whole_article(tmp_path: Path) -> No
     assert "not retried" in reasons["Zzyzxivka"]
     assert len(state.requests) == 1
     assert cache_rows(pipeline) == 0
+
+
+#: Hostile geocoder answers (issue 14), through the whole pipeline: mode -> what the reason says.
+HOSTILE = {
+    "trickle": "did not answer within 0.5 s",
+    "hang": "did not answer within 0.5 s",
+    "huge": "over 1,048,576 bytes",
+    "bad:51.07,1e308": "impossible lon",
+    "bad:NaN,34.99": "impossible lat",
+    "badjson": "malformed answer",
+    "brazil": "outside UA, RU, BY",
+    "html": "HTML, not JSON",
+    "redirect:http://localhost:9/search": "redirected to another host",
+}
+
+
+@pytest.mark.parametrize("mode", list(HOSTILE))
+def test_hostile_geocoder_answers_leave_the_article_stored_and_the_name_unresolved(
+    tmp_path: Path, mode: str
+) -> None:
+    """Each within 0.5 s per request (the deadline) and 2 s in all; nothing cached."""
+    clock = FakeClock()
+    with serve(NominatimStandIn(mode=[mode] * 5, hang_seconds=10.0)) as state:
+        pipeline, _ = geocoded(tmp_path, state.domain, clock, timeout=0.5)
+        started = time.monotonic()
+        summary = pipeline.ingest_text(UNKNOWN, title="unknown places")
+        took = time.monotonic() - started
+    assert summary.ingested == ("unknown places",)
+    reasons = unresolved(pipeline)
+    assert HOSTILE[mode] in reasons["Hlybnivka"], reasons
+    assert cache_rows(pipeline) == 0
+    assert took < 2.0 + 1.0  # the offline tiers' own work is the 1 s margin
+    assert [e.n_claims for e in pipeline.store.events()]  # the rest of the article is mapped
+    geojson = events_geojson(pipeline.store.events())
+    for feature in geojson["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert -180 <= lon <= 180
+        assert -90 <= lat <= 90
 
 
 def free_port() -> int:

@@ -4,19 +4,26 @@ locking, concurrency, overrides and the geocoder cache."""
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import sqlite3
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
+from unprivileged import run_as_nobody
 
 from claimmap.errors import (
     DatabaseCorruptError,
     NotFoundError,
+    ReadOnlyStoreError,
     SchemaVersionError,
     StorageError,
+    StorageFullError,
 )
 from claimmap.inputs.files import read_path
+from claimmap.pipeline import Pipeline
+from claimmap.places.resolve import Resolver
 from claimmap.records import (
     Article,
     ArticleAnalysis,
@@ -343,3 +350,99 @@ def test_closed_store_raises_storage_error(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(StorageError, match=r"x\.db: error while reading"):
         store.articles()
+
+
+# --- a full disk, a read-only database, a tampered row (issue 14) ---------------------------
+
+
+def seeded(path: Path, resolver: Resolver) -> None:
+    with open_store(path) as store:
+        Pipeline(store=store, resolver=resolver).ingest_paths(SEEDS)
+
+
+def test_a_full_database_keeps_its_old_events(tmp_path: Path, resolver: Resolver) -> None:
+    """``max_page_count`` is SQLite's own size limit: the same SQLITE_FULL as a full disk."""
+    path = tmp_path / "full.db"
+    seeded(path, resolver)
+    with SQLiteStore(path) as store:
+        before = store.events()
+        pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+        store._conn.execute(f"PRAGMA max_page_count = {pages}")
+        bigger = [dataclasses.replace(e, surfaces=("x" * 50_000,)) for e in before] * 3
+        with pytest.raises(StorageFullError, match="disk is full"):
+            store.replace_events(
+                [dataclasses.replace(e, event_id=f"{e.event_id}{i}") for i, e in enumerate(bigger)]
+            )
+        assert store.events() == before  # rolled back whole: never an empty table
+
+
+def test_a_read_only_database_is_read_and_says_writes_are_off(
+    tmp_path: Path, resolver: Resolver
+) -> None:
+    path = tmp_path / "ro.db"
+    seeded(path, resolver)
+    with SQLiteStore(path, read_only=True) as store:
+        assert store.read_only
+        assert len(store.articles()) == 2
+        assert store.events()
+        with pytest.raises(ReadOnlyStoreError, match="writes are off"):
+            store.cache_put("k", "v")
+
+
+@pytest.mark.parametrize("locked", ["directory", "file"])
+def test_a_database_nobody_may_write_opens_read_only(locked: str, resolver: Resolver) -> None:
+    top = Path(tempfile.mkdtemp(prefix="claimmap-ro-"))
+    try:
+        path = top / "claims.db"
+        seeded(path, resolver)  # WAL mode; closing removed -wal and -shm
+        path.chmod(0o444 if locked == "file" else 0o666)
+        top.chmod(0o555 if locked == "directory" else 0o777)
+
+        def use() -> list:
+            with open_store(path) as store:
+                articles = len(store.articles())
+                events = len(store.events())
+                try:
+                    store.set_override("x:0:1", Place("p", "settlement", "P"))
+                except ReadOnlyStoreError as err:
+                    return [store.read_only_reason, articles, events, str(err)]
+                return [store.read_only_reason, articles, events, "written"]
+
+        reason, articles, events, error = run_as_nobody(use)
+        with SQLiteStore(path, read_only=True) as store:
+            assert (articles, events) == (2, len(store.events()))
+    finally:
+        top.chmod(0o755)
+        shutil.rmtree(top)
+    assert "is not writable" in reason
+    assert "writes are off" in error
+    assert "\n" not in error
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "key"),
+    [
+        ("events", "place", "event_id"),
+        ("events", "claims", "event_id"),
+        ("resolutions", "place", "mention_id"),
+        ("resolutions", "runners_up", "mention_id"),
+        ("overrides", "place", "mention_id"),
+    ],
+)
+def test_a_tampered_json_value_is_one_line_naming_the_row(
+    tmp_path: Path, resolver: Resolver, table: str, column: str, key: str
+) -> None:
+    path = tmp_path / "t.db"
+    seeded(path, resolver)
+    with SQLiteStore(path) as store:
+        mention = store.resolutions()[0].mention.mention_id
+        store.set_override(mention, store.resolutions()[0].place)
+    with sqlite3.connect(path) as conn:
+        row = conn.execute(f"SELECT {key} FROM {table} WHERE {column} IS NOT NULL").fetchone()[0]
+        conn.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", ('{"lat": [', row))
+    reads = {"events": "events", "resolutions": "resolutions", "overrides": "overrides"}
+    with SQLiteStore(path) as store, pytest.raises(DatabaseCorruptError) as raised:
+        getattr(store, reads[table])()
+    message = str(raised.value)
+    assert f"table {table}, row {row!r}" in message
+    assert "\n" not in message

@@ -35,7 +35,9 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable
 from html.parser import HTMLParser
@@ -105,6 +107,7 @@ _LATIN = re.compile("[A-Za-z]")
 _UK_LETTERS = re.compile("[іїєґІЇЄҐ]")
 _RU_LETTERS = re.compile("[ыэёъЫЭЁЪ]")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # Cc but tab, LF, VT, FF, CR
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class _Extracted(NamedTuple):
@@ -115,22 +118,60 @@ class _Extracted(NamedTuple):
 
 
 def read_path(path: Path) -> Article:
-    """Read one article file; the format follows the suffix (HTML is also sniffed)."""
+    """Read one article file; the format follows the suffix (HTML is also sniffed).
+
+    Only regular files are read: a FIFO, socket or device is refused at once (it is opened
+    without blocking and checked before any read), a directory too. A name that is not valid
+    UTF-8 (``lat\\xe9in.txt`` from an old archive) is kept with the bad bytes written as
+    ``\\xe9`` (``path_text``), so the article still saves."""
     path = Path(path)
+    name = path_text(path)
     try:
-        if path.is_dir():
-            raise IngestError(f"{path}: is a directory, not an article file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise IngestError(f"{path}: {size:,} bytes is over the {MAX_BYTES:,}-byte limit")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IngestError(f"{name}: is a directory, not an article file")
+            if not stat.S_ISREG(info.st_mode):
+                raise IngestError(f"{name}: is a {_file_kind(info.st_mode)}, not a regular file")
+            if info.st_size > MAX_BYTES:
+                raise IngestError(
+                    f"{name}: {info.st_size:,} bytes is over the {MAX_BYTES:,}-byte limit"
+                )
+            data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError as err:
-        raise IngestError(f"{path}: no such file") from err
+        raise IngestError(f"{name}: no such file") from err
+    except IsADirectoryError as err:
+        raise IngestError(f"{name}: is a directory, not an article file") from err
     except PermissionError as err:
-        raise IngestError(f"{path}: permission denied") from err
+        raise IngestError(f"{name}: permission denied") from err
     except OSError as err:
-        raise IngestError(f"{path}: cannot be read ({err.strerror or err})") from err
-    return read_bytes(data, name=str(path))
+        raise IngestError(f"{name}: cannot be read ({err.strerror or err})") from err
+    return read_bytes(data, name=name)
+
+
+def path_text(path: str | Path) -> str:
+    """A path as text that can always be stored and printed: bytes that are not UTF-8 (kept by
+    Python as surrogates) are written ``\\xe9``."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+def shown(text: str) -> str:
+    """``text`` safe for a terminal: control characters (ESC, CR, LF, BEL, C1, bidi overrides)
+    are written as escapes such as ``\\x1b``, so a file name cannot rewrite the screen."""
+    return _UNSAFE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISFIFO, "FIFO (named pipe)"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+    ):
+        if test(mode):
+            return kind
+    return "special file"
 
 
 def read_bytes(data: bytes, *, name: str) -> Article:
@@ -167,24 +208,48 @@ def read_text(
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files stay as given; directories become their article files (recursive, sorted, no dot
-    files); duplicates are dropped. A path that does not exist raises ``IngestError``."""
+    files); duplicates are dropped. The first problem ``collect_paths`` finds (a path that does
+    not exist, a directory that cannot be read) raises ``IngestError``."""
+    found, problems = collect_paths(paths)
+    if problems:
+        raise IngestError(problems[0][1])
+    return found
+
+
+def collect_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Like ``expand_paths``, but a bad path never stops the others: returns the files found
+    and ``(name, why)`` for each path that does not exist, each directory that cannot be read
+    and each file with an article suffix in a directory that is not a regular file."""
     found: list[Path] = []
+    problems: list[tuple[str, str]] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.suffix.lower() in SUFFIXES
-                    and p.is_file()
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
-        elif path.exists():
-            found.append(path)
+            found.extend(_walk(path, problems))
+        elif path.exists() or path.is_symlink():
+            found.append(path)  # read_path says what is wrong with it, if anything
         else:
-            raise IngestError(f"{path}: no such file or directory")
-    return list(dict.fromkeys(found))
+            problems.append((path_text(path), f"{path_text(path)}: no such file or directory"))
+    return list(dict.fromkeys(found)), problems
+
+
+def _walk(top: Path, problems: list[tuple[str, str]]) -> list[Path]:
+    def unreadable(err: OSError) -> None:
+        where = path_text(err.filename or top)
+        why = "permission denied" if isinstance(err, PermissionError) else err.strerror or err
+        problems.append((where, f"{where}: directory skipped, cannot be read ({why})"))
+
+    files: list[Path] = []
+    for root, dirs, names in os.walk(top, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            path = Path(root, name)
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+                continue
+            if path.is_file():
+                files.append(path)
+            elif not path.is_dir():
+                problems.append((path_text(path), f"{path_text(path)}: not a regular file"))
+    return sorted(files)
 
 
 def article_id(text: str) -> str:

@@ -16,12 +16,20 @@ server database can implement it later. The file is in WAL mode with foreign key
 timeout; every write is one ``BEGIN IMMEDIATE`` transaction, so a whole article is stored or none
 of it. The schema version is ``PRAGMA user_version``; ``MIGRATIONS[n]`` takes a file from version
 ``n`` to ``n + 1``. Records become rows here: places, runners-up, flags and claim lists are JSON.
+
+When the file or its directory is not writable the store opens read-only (``mode=ro``, or
+``immutable=1`` when WAL's ``-shm`` file cannot be made there) and every write raises
+``ReadOnlyStoreError`` saying that writes are off; reading works. A full disk raises
+``StorageFullError``, and the transaction is rolled back whole: ``replace_events`` deletes and
+inserts in one transaction, so the events table keeps its old rows rather than going empty. A
+row whose JSON was tampered with raises ``DatabaseCorruptError`` naming the table and the row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -30,13 +38,16 @@ from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from claimmap.errors import (
     ClaimMapError,
     DatabaseCorruptError,
     NotFoundError,
+    ReadOnlyStoreError,
     SchemaVersionError,
     StorageError,
+    StorageFullError,
 )
 from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD, fingerprint, similarity
 from claimmap.records import (
@@ -165,6 +176,10 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+#: Bytes kept free beside a database file (``<db>-reserve``), given up when the disk is full so
+#: the write-ahead log can be checkpointed and the events rebuilt.
+RESERVE_BYTES = 2 * 1024 * 1024
+_WAL_PAGES = 256  # checkpoint the WAL at 1 MB (SQLite's default: 4 MB) and truncate it back
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _PLACE_ORDER = tuple(f.name for f in fields(Place))
 _CLAIM_ORDER = tuple(f.name for f in fields(Claim))
@@ -185,17 +200,21 @@ _RESOLUTION_SELECT = """
 class SQLiteStore:
     """``Store`` on one SQLite file (or ``":memory:"``); safe to share between threads."""
 
-    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: str | Path, *, timeout: float = 30.0, read_only: bool | None = None
+    ) -> None:
         self.path = str(path)
         self.timeout = timeout
         self._lock = threading.RLock()
         self._fingerprints: dict[str, frozenset[int]] = {}
         if self.path != ":memory:":
             _check_header(Path(path))
+        #: why writes are off ("" when they are on); ``read_only=None`` decides from the file
+        self.read_only_reason = _read_only_reason(Path(path)) if read_only is None else ""
+        if read_only and not self.read_only_reason:
+            self.read_only_reason = "opened read-only on request"
         try:
-            self._conn = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
-            )
+            self._conn = self._connect()
         except sqlite3.Error as err:
             raise StorageError(f"{self.path}: cannot open the database ({err})") from err
         self._conn.row_factory = sqlite3.Row
@@ -204,6 +223,25 @@ class SQLiteStore:
         except BaseException:
             self._conn.close()
             raise
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.read_only_reason)
+
+    def _connect(self) -> sqlite3.Connection:
+        options = {"timeout": self.timeout, "isolation_level": None, "check_same_thread": False}
+        if not self.read_only:
+            return sqlite3.connect(self.path, **options)  # type: ignore[arg-type]
+        uri = "file:" + quote(str(Path(self.path).resolve()))
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, **options)  # type: ignore[arg-type]
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # a WAL database needs its -shm file, which cannot be made in a read-only
+            # directory: read the file as it is (nobody can write there either)
+            conn.close()
+            conn = sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, **options)  # type: ignore[arg-type]
+        return conn
 
     def close(self) -> None:
         with self._lock:
@@ -268,6 +306,36 @@ class SQLiteStore:
             self._insert_claims(conn, aid, analysis.claims)
         return True
 
+    def make_room(self) -> None:
+        """After a full disk: give up the reserve file, checkpoint the write-ahead log into the
+        database and truncate it. Raises ``StorageFullError`` when even that does not fit."""
+        if self.read_only or self.path == ":memory:":
+            return
+        with self._lock:
+            Path(self.path + "-reserve").unlink(missing_ok=True)
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.Error as err:
+                raise self._translate(err, "making room (checkpoint)") from err
+
+    def _keep_reserve(self) -> None:
+        reserve = Path(self.path + "-reserve")
+        if reserve.exists():
+            return
+        try:
+            with reserve.open("wb") as fh:
+                for _ in range(RESERVE_BYTES // 65536):
+                    fh.write(bytes(65536))
+        except OSError:  # no room for it: the disk is nearly full already
+            reserve.unlink(missing_ok=True)
+
+    def delete_article(self, article_id: str) -> None:
+        """Remove an article and everything derived from it (its events stay until the next
+        rebuild); used to make room when the disk is full."""
+        with self._write(f"removal of article {article_id}") as conn:
+            conn.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
+        self._fingerprints.pop(article_id, None)
+
     def articles(self) -> list[Article]:
         return [Article(**dict(row)) for row in self._query(_ARTICLE_SELECT + " ORDER BY rowid")]
 
@@ -292,13 +360,13 @@ class SQLiteStore:
             "ORDER BY a.rowid, m.start_char, m.end_char",
             _params(article_id),
         )
-        return [_resolution(row) for row in rows]
+        return [self._row("resolutions", _mention_key(row), _resolution, row) for row in rows]
 
     def resolution(self, mention_id: str) -> Resolution:
         rows = self._query(_RESOLUTION_SELECT + " WHERE r.mention_id = ?", (mention_id,))
         if not rows:
             raise NotFoundError(f"mention {mention_id!r} has no resolution in {self.path}")
-        return _resolution(rows[0])
+        return self._row("resolutions", mention_id, _resolution, rows[0])
 
     def claims(self, article_id: str | None = None) -> list[Claim]:
         rows = self._query(
@@ -343,23 +411,7 @@ class SQLiteStore:
 
     def events(self) -> list[Event]:
         return [
-            Event(
-                event_id=row["event_id"],
-                event_type=row["event_type"],
-                actor=row["actor"],
-                status=row["status"],
-                place=_place(json.loads(row["place"])),
-                precision=row["precision"],
-                claims=tuple(Claim(**c) for c in json.loads(row["claims"])),
-                n_claims=row["n_claims"],
-                n_articles=row["n_articles"],
-                n_origins=row["n_origins"],
-                first_reported=row["first_reported"],
-                last_reported=row["last_reported"],
-                confidence=row["confidence"],
-                surfaces=tuple(json.loads(row["surfaces"])),
-                sources=tuple(json.loads(row["sources"])),
-            )
+            self._row("events", row["event_id"], _event, row)
             for row in self._query("SELECT * FROM events ORDER BY seq")
         ]
 
@@ -377,7 +429,12 @@ class SQLiteStore:
 
     def overrides(self) -> dict[str, Place]:
         rows = self._query("SELECT mention_id, place FROM overrides ORDER BY mention_id")
-        return {row["mention_id"]: _place(json.loads(row["place"])) for row in rows}
+        return {
+            row["mention_id"]: self._row(
+                "overrides", row["mention_id"], lambda r: _place(json.loads(r["place"])), row
+            )
+            for row in rows
+        }
 
     # --- curation (issue 13) -----------------------------------------------------------------
 
@@ -439,6 +496,17 @@ class SQLiteStore:
 
     # --- plumbing ---------------------------------------------------------------------------
 
+    def _row(self, table: str, key: str, convert: Any, row: sqlite3.Row) -> Any:
+        """``convert(row)``; a value that is not the JSON written here is one line naming the
+        table and the row, not a traceback."""
+        try:
+            return convert(row)
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            raise DatabaseCorruptError(
+                f"{self.path}: table {table}, row {key!r}: a stored value is damaged "
+                f"({type(err).__name__}: {str(err)[:120]})"
+            ) from err
+
     def _prepare(self) -> int:
         conn = self._conn
         try:
@@ -455,8 +523,19 @@ class SQLiteStore:
                     f"{self.path}: written by a newer claimmap (schema version {version}; this "
                     f"one knows up to {SCHEMA_VERSION}); upgrade claimmap to open it"
                 )
+            if self.read_only:
+                if version < SCHEMA_VERSION:
+                    raise ReadOnlyStoreError(
+                        f"{self.path}: schema version {version} needs upgrading to "
+                        f"{SCHEMA_VERSION}, but it is read-only ({self.read_only_reason})"
+                    )
+                return SCHEMA_VERSION
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {_WAL_PAGES}")
+            conn.execute(f"PRAGMA journal_size_limit = {_WAL_PAGES * 4096}")
+            if self.path != ":memory:":
+                self._keep_reserve()
             if version < SCHEMA_VERSION:
                 with self._write("schema migration") as tx:
                     version = tx.execute("PRAGMA user_version").fetchone()[0]  # another process?
@@ -471,6 +550,11 @@ class SQLiteStore:
     @contextmanager
     def _write(self, what: str) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any error."""
+        if self.read_only:
+            raise ReadOnlyStoreError(
+                f"{self.path}: opened read-only ({self.read_only_reason}); writes are off, "
+                f"so {what} was not saved"
+            )
         with self._lock:
             conn = self._conn
             try:
@@ -503,6 +587,13 @@ class SQLiteStore:
                 f"{self.path}: the database is locked by another program or connection; waited "
                 f"{self.timeout:g} s while {doing}. Close the other program and try again"
             )
+        if getattr(err, "sqlite_errorname", "") == "SQLITE_FULL" or "disk is full" in message:
+            return StorageFullError(
+                f"{self.path}: the disk is full (or the database reached its size limit) while "
+                f"{doing}; that was rolled back whole"
+            )
+        if getattr(err, "sqlite_errorname", "") == "SQLITE_READONLY":
+            return ReadOnlyStoreError(f"{self.path}: writes are off ({message}) while {doing}")
         if type(err) is sqlite3.DatabaseError or "malformed" in message:
             return DatabaseCorruptError(
                 f"{self.path}: the database file is damaged or not SQLite ({message})"
@@ -561,6 +652,41 @@ def _check_header(path: Path) -> None:
         raise StorageError(f"{path}: cannot be read ({err.strerror})") from err
     if header and header != _SQLITE_HEADER:
         raise DatabaseCorruptError(f"{path}: not a SQLite database (wrong file header)")
+
+
+def _read_only_reason(path: Path) -> str:
+    """Why an existing database file cannot be written here ("" when it can)."""
+    if str(path) == ":memory:" or not path.exists():
+        return ""
+    if not os.access(path, os.W_OK):
+        return f"the file {path} is not writable"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"its directory {path.parent} is not writable"
+    return ""
+
+
+def _mention_key(row: sqlite3.Row) -> str:
+    return f"{row[0]}:{row[1]}:{row[2]}"
+
+
+def _event(row: sqlite3.Row) -> Event:
+    return Event(
+        event_id=row["event_id"],
+        event_type=row["event_type"],
+        actor=row["actor"],
+        status=row["status"],
+        place=_place(json.loads(row["place"])),
+        precision=row["precision"],
+        claims=tuple(Claim(**c) for c in json.loads(row["claims"])),
+        n_claims=row["n_claims"],
+        n_articles=row["n_articles"],
+        n_origins=row["n_origins"],
+        first_reported=row["first_reported"],
+        last_reported=row["last_reported"],
+        confidence=row["confidence"],
+        surfaces=tuple(json.loads(row["surfaces"])),
+        sources=tuple(json.loads(row["sources"])),
+    )
 
 
 def _check_owner(aid: str, what: str, owners: Sequence[tuple[str, str]]) -> None:
