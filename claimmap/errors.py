@@ -62,3 +62,8 @@ class MapError(ClaimMapError, ValueError):
 
 class ClaimInputError(ClaimMapError, ValueError):
     """Claims or events cannot be built: a mention, claim or option does not fit its article."""
+
+
+# issue 11: the user's table of sources
+class SourceTableError(ClaimMapError, ValueError):
+    """A sources table (CLAIMMAP_SOURCES) is missing, malformed or names an unknown side/kind."""

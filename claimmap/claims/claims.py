@@ -1,4 +1,4 @@
-"""Turn an article's resolved place mentions into claims: event type, actor, attribution, status.
+"""Turn an article's resolved place mentions into claims: event type, actor, source, status.
 
     >>> from claimmap.records import Article, Mention, Place, Resolution
     >>> text = "Russian troops seized control of Alexandria, according to a military source."
@@ -12,17 +12,21 @@
 
 How a sentence becomes claims (docs/EVENT_TYPES.md has the full story):
 
-* Sentences come from ``syntok``; offsets are exact (``text[start:end]`` is the sentence).
-* Every trigger lives in the one table ``TRIGGERS`` (regex over lower-cased text -> event type,
-  actor hint). Each place mention binds to the nearest trigger before it in its clause ("X was
-  captured" binds the trigger right after it); a place in a sentence with no trigger is a
-  ``mention``. Clauses split on ";", ", while", ", where", "and launched", ... so two events in one
-  sentence stay apart. Triggers in a hypothetical clause ("could", "would", "if") bind as mentions.
-* "from X" gives X the role ``origin``; for moves (advance, withdrawal) "toward(s)/to/into/on Y"
-  gives Y the role ``target``; everything else is a ``location``.
-* A sentence with no place but an event and "there" / "in the area" binds to the one place of the
-  sentence before it (confidence x0.5); actor and attribution are inherited from earlier sentences
-  of the same paragraph when a sentence names none (actor inheritance costs x0.9).
+* Sentences come from ``claimmap.claims.sentences`` (exact offsets, titles split from leads).
+  Each sentence's language (en/uk/ru) picks its table in ``claimmap.claims.lexicon``; everything
+  below is one mechanism over that table.
+* Each place mention binds to the nearest trigger before it in its clause ("X was captured"
+  binds the trigger right after it); a place in a sentence with no trigger is a ``mention``.
+  A colon after a trigger opens a list ("control over 4 settlements: A, B, C"); a place that is
+  only a container ("A, Sumy oblast"), part of a name ("Sumy Oblast Military Administration")
+  or a speaker ("Kyiv called it a fake") is a ``mention``.
+* Who says it comes from ``claimmap.claims.sources``: the source named nearest before the
+  trigger, else after it, else the paragraph's, else the article's outlet. Its side decides the
+  status (the ISW reading): a side's report of its own gain is ``claimed``; the other side
+  admitting it, or a monitor assessing it, ``confirmed``; a rejection ``denied``. A denial with no
+  place ("Kyiv called it a fake.") denies the events of the sentence before and links to them.
+* "The enemy" and "our forces" are read from the speaker's side; with no speaker known, the
+  enemy is ``enemy=`` (Russian forces by default).
 """
 
 from __future__ import annotations
@@ -30,276 +34,176 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from types import MappingProxyType
 
-from syntok import segmenter
-
+from claimmap.claims.lexicon import (
+    ANY,
+    ENEMY,
+    LEXICONS,
+    OWN,
+    RU,
+    UA,
+    Lexicon,
+    Trigger,
+    sentence_language,
+)
+from claimmap.claims.sentences import MAX_SENTENCE_CHARS, sentences, split_sentences
+from claimmap.claims.sources import SIDE_ACTOR, Source, SourceTable, default_sources
 from claimmap.errors import ClaimInputError
 from claimmap.records import ACTORS, Article, Claim, Resolution
 
-RU, UA, ANY = "Russian forces", "Ukrainian forces", "unspecified"
+__all__ = [
+    "ANAPHORS",
+    "EVENT_TYPES",
+    "MAX_SENTENCE_CHARS",
+    "TRIGGERS",
+    "coarse_type",
+    "extract_claims",
+    "split_sentences",
+]
 
 EVENT_TYPES: Mapping[str, str] = MappingProxyType(
     {
-        "territorial_capture": "A side takes control of a place (ACLED: non-state actor/government "
-        "regains territory): seized, captured, occupied, took, fell.",
+        "territorial_capture": "A side takes or holds control of a place (ACLED: non-state actor/"
+        "government regains territory): seized, captured, occupied, took, fell, under control.",
         "recapture": "A side takes a place back: liberated, recaptured, retook, regained control.",
         "assault": "A ground attack on a place (ACLED armed clash, attack phase): assault on, "
         "stormed, attacked, offensive against.",
         "advance": "Forces move forward on or toward a place: advancing toward, pushing toward, "
         "advances on, broke through.",
         "armed_clash": "Fighting at a place with no side named as winner (ACLED armed clash): "
-        "fighting continues, clashes, battles for, engaged, repelled.",
+        "fighting continues, clashes, battles for, engaged, repelled, grey zone.",
         "withdrawal": "A side leaves a place: retreat from, withdrew, pulled back, forced to "
         "retreat, fell back.",
         "shelling": "Artillery, rocket or missile fire (ACLED shelling/artillery/missile attack): "
-        "shelled, artillery, mortar, MLRS, missile strike.",
+        "shelled, artillery, mortar, MLRS, missile strike, came under fire.",
         "air_drone_strike": "Air or drone strike (ACLED air/drone strike): drone strike, "
         "airstrike, glide bomb, KAB, Shahed, FPV.",
         "civilian_harm": "Civilians harmed or moved (ACLED violence against civilians / "
-        "displacement): civilians killed or wounded, evacuation.",
+        "displacement): civilians killed or wounded, evacuation, abducted.",
         "strategic_development": "A non-violent turn that changes the situation (ACLED strategic "
         "development): desertion, abandoned its positions, battalion headquarters, surrender.",
         "mention": "The place is named with no event bound to it (or only a hypothetical one); "
         "it stays a claim and never becomes an event.",
     }
 )
+#: The issue's coarse classes, for measuring and for the map legend.
+COARSE: Mapping[str, str] = MappingProxyType(
+    {
+        "territorial_capture": "control",
+        "recapture": "control",
+        "advance": "control",
+        "withdrawal": "control",
+        "assault": "fighting",
+        "armed_clash": "fighting",
+        "shelling": "strike",
+        "air_drone_strike": "strike",
+        "civilian_harm": "other",
+        "strategic_development": "other",
+        "mention": "none",
+    }
+)
+#: A side that does these gains ground; its own report is a claim, the other side's an admission.
+GAINS = frozenset({"territorial_capture", "recapture", "advance"})
+STRIKES = frozenset({"shelling", "air_drone_strike"})
+#: Sub-event detail values (``Claim.detail``); EVENT_TYPES.md documents each.
+DETAILS = ("artillery", "mortar", "mlrs", "missile", "kab", "drone", "fpv", "air",
+           "partial_control", "grey_zone")  # fmt: skip
+OTHER_SIDE = {RU: UA, UA: RU}
+
+#: The English trigger table (kept as a name for readers and tests; every language has one).
+TRIGGERS: tuple[Trigger, ...] = LEXICONS["en"].triggers
+ANAPHORS: tuple[str, ...] = tuple(dict.fromkeys(a for lex in LEXICONS.values() for a in lex.anaphors))
+
+
+def coarse_type(event_type: str) -> str:
+    """``control``, ``fighting``, ``strike``, ``other`` (or ``none`` for a mention)."""
+    return COARSE.get(event_type, "other")
 
 
 @dataclass(frozen=True, slots=True)
-class Trigger:
-    """One row of the trigger table: regexes over lower-cased text and what they mean."""
+class _Rx:
+    """One lexicon's regexes, compiled once."""
 
-    event_type: str
-    patterns: tuple[str, ...]
-    actor: str = ""  #: actor to assume when the sentence names none
-    move: bool = False  #: "to/toward Y" makes Y a target
+    lex: Lexicon
+    triggers: tuple[tuple[Trigger, re.Pattern[str]], ...]
+    actors: tuple[tuple[str, re.Pattern[str]], ...]
+    object_before: re.Pattern[str]
+    agent_before: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    negation: re.Pattern[str]
+    not_before: re.Pattern[str]
+    denial: re.Pattern[str]
+    confirm: re.Pattern[str]
+    hedge: re.Pattern[str]
+    reference: re.Pattern[str]
+    list_gap: re.Pattern[str]
+    origin: re.Pattern[str]
+    target: re.Pattern[str]
+    passive_gap: re.Pattern[str]
+    anaphor: re.Pattern[str]
+    denial_anaphor: re.Pattern[str]
+    according: re.Pattern[str]
+    postposed: re.Pattern[str]
+    preposed: re.Pattern[str]
+    reports_say: re.Pattern[str]
+    speech: re.Pattern[str]
+    unattributed: re.Pattern[str]
+    generic_sources: re.Pattern[str]
+    report_noun: re.Pattern[str]
+    not_place_after: re.Pattern[str]
+    container_gap: re.Pattern[str]
+    killed: re.Pattern[str]
+    injured: re.Pattern[str]
 
 
-#: The trigger table: the only place where words become event types. Where two rows match
-#: overlapping text the longer match wins, then the earlier row ("drone attack" over "attack").
-TRIGGERS: tuple[Trigger, ...] = (
-    Trigger(
-        "territorial_capture",
-        (
-            r"(?:seiz|tak|gain|establish)(?:e|es|ed|ing|en|s)? (?:full )?control (?:of|over)",
-            r"took (?:full )?control (?:of|over)",
-            r"captur(?:e|es|ed|ing)|seiz(?:e|es|ed|ing)",
-            r"occup(?:y|ies|ied|ying)",
-            r"(?:took|taken)(?! (?:part|place|time|steps|measures|note|action|cover|into))",
-            r"(?:fell|fallen|falls?)(?=\s*(?:$|[,.;:!?]|to\b|under\b|into\b))",
-            r"(?:the )?fall of|(?:has|have|had) fallen",
-        ),
-    ),
-    Trigger(
-        "recapture",
-        (
-            r"liberat(?:e|es|ed|ing|ion of)",
-            r"recaptur(?:e|es|ed|ing)|retook|retak(?:e|es|en|ing)",
-            r"regain(?:ed|s|ing)? (?:full )?control (?:of|over)",
-        ),
-    ),
-    Trigger(
-        "assault",
-        (
-            r"assault(?:s|ed|ing)?|stormed|storming|counter-?attack(?:s|ed|ing)?",
-            r"attack(?:s|ed|ing)?|offensives? (?:on|against)",
-        ),
-    ),
-    Trigger(
-        "advance",
-        (
-            r"advanc(?:e|es|ed|ing)(?! (?:weapons|systems|technology))",
-            r"push(?:ed|es|ing)?(?= (?:from|toward|towards|into|deeper|forward|on|closer)\b)",
-            r"(?:mov(?:e|es|ed|ing)|march(?:ed|es|ing)?) (?:toward|towards|on)",
-            r"(?:broke|break|breaks|breaking) through|breakthrough|encircl(?:e|es|ed|ing|ement)",
-        ),
-        move=True,
-    ),
-    Trigger(
-        "armed_clash",
-        (
-            r"(?:active )?(?:combat|fighting|hostilities|battles?) (?:continues?|continued)",
-            r"(?:combat|fighting|hostilities|battles?) (?:rag(?:e|es|ed|ing)|(?:is|are) ongoing)",
-            r"fighting|fought|clash(?:es|ed|ing)?|firefights?|skirmish(?:es)?",
-            r"battles? (?:for|over|in|near|around)|combat (?:in|near|around|for)",
-            r"engag(?:ed|es|ing)(?! (?:to|in talks|in negotiations))",
-            r"(?:repel(?:s|led|ling)?|repuls(?:e|es|ed|ing))(?: (?:an?|the|several|\d+))?"
-            r"(?: (?:russian|ukrainian|enemy))?(?: (?:attacks?|assaults?|offensives?))?",
-        ),
-    ),
-    Trigger(
-        "withdrawal",
-        (
-            r"forced to (?:retreat|withdraw|leave|pull back|abandon)",
-            r"retreat(?:s|ed|ing)?|withdr(?:ew|aw|aws|awn|awing|awal)",
-            r"fell back|fall(?:s|ing)? back|pull(?:ed|s|ing)? (?:back|out)",
-        ),
-        move=True,
-    ),
-    Trigger(
-        "shelling",
-        (
-            r"shell(?:ed|ing|s)|artillery|mortars?|howitzers?",
-            r"mlrs|multiple rocket|grad|uragan|smerch|iskander|tochka",
-            r"(?:missile|rocket|ballistic) (?:strikes?|attacks?|fire)|bombard(?:ed|ing|ment|s)?",
-        ),
-    ),
-    Trigger(
-        "air_drone_strike",
-        (
-            r"(?:drone|uav|fpv|kamikaze)[- ]?(?:drone )?(?:strikes?|attacks?)",
-            r"air ?strikes?|air raids?",
-        ),
-    ),
-    Trigger(
-        "air_drone_strike",
-        (
-            r"glide bombs?|guided (?:aerial )?bombs?|kabs?|fabs?|bomb(?:ed|ing|s)?",
-            r"(?:shahed|geran|lancet)s?(?: (?:drones?|uavs?))?",
-        ),
-        actor=RU,
-    ),
-    Trigger("air_drone_strike", (r"drones?|uavs?|fpvs?",)),
-    Trigger(
-        "civilian_harm",
-        (
-            r"evacuat(?:e|es|ed|ing|ion)|civilian casualties",
-            r"(?:civilians?|residents?|children|people)(?: \w+){0,2} "
-            r"(?:killed|wounded|injured|died|dead|hurt)",
-            r"(?:killed|killing|wounded|wounding|injured|injuring)(?: \w+){0,3} "
-            r"(?:civilians?|residents?|children|people)",
-        ),
-    ),
-    Trigger(
-        "strategic_development",
-        (
-            r"desert(?:ed|ing|ion|ions|ers?)",
-            r"abandon(?:ed|s|ing)? (?:its |their |his |the |our )?positions?",
-            r"battalion headquarters",
-            r"surrender(?:s|ed|ing)?|mutin(?:y|ies)",
-        ),
-    ),
-)
+_NAME = r"[A-ZА-ЯІЇЄҐЁ][\w'’.-]*"
 
-#: Who acts: phrases over lower-cased text; ``enemy`` is filled in by ``extract_claims``.
-_ARMS = (
-    r"(?:armed )?(?:forces|troops|army|military|units?|soldiers|servicemen|fighters|infantry|"
-    r"assault (?:groups?|units?|detachments?)|sabotage (?:and reconnaissance )?groups?|marines|"
-    r"paratroopers|airborne(?: troops)?|brigades?|battalions?|drones?|aviation|air force|"
-    r"artillery|artillerymen|gunners|"
-    r"defenders|defen[cs]e forces)"
-)
-_ACTOR_PHRASES: tuple[tuple[str, str], ...] = (
-    (
-        RU,
-        rf"russian {_ARMS}|russians|the russian side|russia(?:'s)? (?:armed )?forces|"
-        r"armed forces of the russian federation|rf armed forces|occupiers|occupying forces|"
-        r"invaders|russia(?!'s (?:ministry|mod|defen))",
-    ),
-    (
-        UA,
-        rf"ukrainian {_ARMS}|ukrainians|the ukrainian side|ukraine(?:'s)? (?:armed )?forces|"
-        r"armed forces of ukraine|\bafu|zsu|our (?:defenders|forces|troops|soldiers|units)|"
-        r"defen[cs]e forces of ukraine",
-    ),
-    (ANY, r"both sides|the two sides|either side"),
-    (
-        "enemy",
-        r"the enemy(?! (?:losses|pressure|'s))|"
-        r"enemy (?:forces|troops|units|soldiers|assault groups?)",
-    ),
-)
-_OBJECT_BEFORE = re.compile(
-    r"\b(?:against|of|by|from|with|to|for|within|among|on|at|toward|towards|near|into|between|"
-    r"about|over|under|upon|amid)\s+(?:the\s+)?$"
-)
-_CLAUSE_BREAK = re.compile(
-    r";|:|\s[—–]\s|—|, (?:while|whereas|where|which|but|as|although|though|however|when|"
-    r"since|because|meanwhile|even as|after|before)\b|\s(?:while|whereas|but)\s|"
-    r",?\s(?:and|but) (?=(?:also |then )?(?:\w+(?:ed|ing)|took|struck|fell|withdrew|retook|hit|"
-    r"made|began)\b)"
-)
-_HYPOTHETICAL = re.compile(
-    r"\b(?:could|would|might(?! have)|may(?! have|\s*\d)|if|unless|should|"
-    r"(?:threaten|intend|aim|seek|hope|want)(?:s|ed|ing)? to|plan(?:s|ned|ning)? to|"
-    r"prepar(?:e|es|ed|ing) to|"
-    r"in order to|likely to|expected to|set to|about to|capable of)\b"
-)
-_NOT_BEFORE = re.compile(r"(?:\b(?:not|no|never|without)\b|n't)(?:\s+\w+){0,2}\s*$")
-_NEGATION = re.compile(
-    r"(?:\b(?:not|never|no|neither|nor|without|failed to|fail to|fails to|unable to)\b|n't\b)"
-    r"(?:\s+[\w'-]+){0,4}\s*$"
-)
-_DENIAL = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|debunk(?:s|ed|ing)?|"
-    r"(?:reject|dismiss)(?:s|ed|es|ing)? (?:the )?(?:claims?|reports?)|false|fake|untrue|"
-    r"disinformation)\b"
-)
-_CONFIRM = re.compile(
-    r"\b(?:confirm(?:s|ed|ing)?|assess(?:es|ed)?|geolocat(?:ed|ion)|verifie[sd])\b"
-)
-_REFERENCE = re.compile(
-    r"(?:\d[\d.,]*\s*(?:km|kilomet(?:re|er)s?|miles?)\s+(?:\w+\s+)?(?:of|from)|"
-    r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of|\bnear|\boutside(?: of)?|close to|"
-    r"not far from|outskirts of)\s+(?:the\s+)?(?:(?:village|town|city|settlement) of\s+)?$"
-)
-_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
-#: A "sentence" longer than this (a scraped page with no full stops) is cut at white space, so the
-#: work per place mention stays bounded; no real sentence is this long.
-MAX_SENTENCE_CHARS = 2000
-_SPACES = re.compile(r"\s*")
-_ORIGIN = re.compile(r"\bfrom\s+(?:[\w'-]+\s+){0,4}$")
-_TARGET = re.compile(r"\b(?:toward|towards|to|into|on|in the direction of)\s+(?:[\w'-]+\s+){0,4}$")
-_PASSIVE_GAP = re.compile(
-    r"^(?:\s|,|\x00|\band\b|\bor\b)*(?:\b(?:was|were|is|are|has|have|had|been|being|reportedly|"
-    r"also|now|finally|completely|fully|again|allegedly)\b\s*)*$"
-)
-#: Words that point back to the place of the sentence before ("stationed there").
-ANAPHORS = (
-    "there",
-    "in the area",
-    "in that area",
-    "in this area",
-    "on this front",
-    "on that front",
-)
-_ANAPHOR = re.compile(r"\b(?:" + "|".join(a.replace(" ", r"\s+") for a in ANAPHORS) + r")\b")
 
-_ATTR_VERBS = (
-    r"reported|reports|said|says|claimed|claims|stated|states|announced|announces|assessed|"
-    r"assesses|confirmed|confirms|wrote|writes|noted|notes|told|alleged|alleges|denied|denies|"
-    r"refuted|refutes|indicated|indicates"
-)
-_ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<src>[^,;:.!?()]+)")
-_NAME = r"[A-Z][\w'’.-]*"
-_POSTPOSED = re.compile(
-    rf"[,\"”’]\s*(?:{_ATTR_VERBS})\s+(?P<src>(?:the\s+)?{_NAME}(?:\s+(?:of|the|for|and|{_NAME}))*)"
-)
-_PREPOSED = re.compile(rf"\s+(?:has\s+|have\s+)?(?:{_ATTR_VERBS})\b")
-_REPORTS_SAY = re.compile(
-    r"\breports? (?:indicate|suggest|say|said|claim|show)s?\b|\bit (?:was|is|has been) "
-    r"(?:reported|revealed|claimed|said)\b|\bunconfirmed reports?\b",
-    re.IGNORECASE,
-)
-_UNATTRIBUTED = re.compile(r"\b(?:reportedly|allegedly)\b", re.IGNORECASE)
-_GENERIC_SOURCES = re.compile(
-    r"^(?:it|he|she|they|we|i|this|that|who|which|reports?|recent reports|the reports?|"
-    r"the source|a source|sources)$",
-    re.IGNORECASE,
-)
-_SOURCE_NOUNS = frozenset(
-    re.findall(
-        r"\w+",
-        "source sources official officials spokesperson spokesman spokeswoman analyst analysts "
-        "journalist journalists ministry staff command administration governor head commander "
-        "blogger bloggers channel outlet agency media correspondent monitor monitors observers "
-        "military army mod",
+@cache
+def _rx(language: str) -> _Rx:
+    lex = LEXICONS[language]
+    c = re.compile
+    anaphors = "|".join(a.replace(" ", r"\s+") for a in lex.anaphors)
+    return _Rx(
+        lex=lex,
+        triggers=tuple((t, c(rf"(?<!\w)(?:{'|'.join(t.patterns)})(?!\w)")) for t in lex.triggers),
+        actors=tuple((a, c(rf"(?<!\w)(?:{p})(?!\w)")) for a, p in lex.actors),
+        object_before=c(lex.object_before),
+        agent_before=c(lex.agent_before),
+        clause_break=c(lex.clause_break),
+        hypothetical=c(lex.hypothetical),
+        negation=c(lex.negation),
+        not_before=c(lex.not_before),
+        denial=c(rf"(?<!\w)(?:{lex.denial})(?!\w)"),
+        confirm=c(rf"(?<!\w)(?:{lex.confirm})(?!\w)"),
+        hedge=c(lex.hedge),
+        reference=c(lex.reference),
+        list_gap=c(lex.list_gap),
+        origin=c(lex.origin),
+        target=c(lex.target),
+        passive_gap=c(lex.passive_gap),
+        anaphor=c(rf"\b(?:{anaphors})\b"),
+        denial_anaphor=c(lex.denial_anaphor),
+        according=c(lex.according),
+        postposed=c(
+            rf"[,\"”’»]\s*[—–-]?\s*(?:{lex.attr_verbs})\s+(?P<src>(?:the\s+)?{_NAME}"
+            rf"(?:\s+(?:of|the|for|and|{_NAME}))*)"
+        ),
+        preposed=c(rf"\s+(?:has\s+|have\s+)?(?:{lex.attr_verbs})\b", re.IGNORECASE),
+        reports_say=c(lex.reports_say, re.IGNORECASE),
+        speech=c(rf"(?<!\w)(?:{lex.attr_verbs}|acknowledg\w*|визнан\w*|признани\w*)(?!\w)"),
+        unattributed=c(lex.unattributed, re.IGNORECASE),
+        generic_sources=c(lex.generic_sources, re.IGNORECASE),
+        report_noun=c(lex.report_noun, re.IGNORECASE),
+        not_place_after=c(lex.not_place_after),
+        container_gap=c(lex.container_gap),
+        killed=c(lex.killed),
+        injured=c(lex.injured),
     )
-)
-_REPORT_NOUN = re.compile(r"^(?:(?:the|recent|new|latest|several|some|media)\s+)*reports?$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,50 +211,6 @@ class _Hit:
     start: int  #: offsets into the article text
     end: int
     rule: Trigger
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Exact ``(start, end)`` offsets of the sentences of ``text`` (whitespace-trimmed).
-
-    >>> t = "Gen. Smith said 213,000 left.\\n\\nThen U.S. troops came."
-    >>> [t[s:e] for s, e in split_sentences(t)]
-    ['Gen. Smith said 213,000 left.', 'Then U.S. troops came.']
-    """
-    return [(s, e) for s, e, _ in _sentences(text)]
-
-
-def _sentences(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, paragraph number) for each sentence."""
-    if not isinstance(text, str):
-        raise ClaimInputError(f"split_sentences: expected text as str, got {type(text).__name__}")
-    spans: list[tuple[int, int, int]] = []
-    # Paragraph by paragraph: syntok slows down quadratically on long documents.
-    bounds = [0, *(i for m in _BLANK_LINE.finditer(text) for i in m.span()), len(text)]
-    for para_no, (lo, hi) in enumerate(zip(bounds[::2], bounds[1::2], strict=True)):
-        for paragraph in segmenter.analyze(text[lo:hi]):
-            for sentence in paragraph:
-                tokens = [t for t in sentence if t.value]  # syntok ends with an empty token
-                if not tokens:
-                    continue
-                start, last = lo + tokens[0].offset, tokens[-1]
-                end = lo + last.offset + len(last.value)
-                if text[end - len(last.value) : end] != last.value:  # rejoined "hy-\nphen"
-                    end = lo + last.offset + len(text[lo + last.offset : hi].split(None, 1)[0])
-                spans.append((start, end, para_no))
-    # syntok may drop characters between tokens: make each sentence run to the next one.
-    fixed: list[tuple[int, int, int]] = []
-    for i, (start, end, para) in enumerate(spans):
-        stop = spans[i + 1][0] if i + 1 < len(spans) else len(text)
-        tail = text[end:stop]
-        if tail.strip() and "\n\n" not in tail:
-            end = end + len(tail.rstrip())
-        while end - start > MAX_SENTENCE_CHARS:
-            cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
-            cut = cut if cut != -1 else start + MAX_SENTENCE_CHARS
-            fixed.append((start, cut, para))
-            start = _SPACES.match(text, cut).end()  # type: ignore[union-attr]
-        fixed.append((start, end, para))
-    return fixed
 
 
 def _lower(text: str) -> str:
@@ -383,14 +243,9 @@ def _eligible(res: Resolution) -> bool:
     return res.place is not None and res.mention.kind != "country" and res.place.kind != "country"
 
 
-@cache
-def _trigger_regexes() -> tuple[tuple[Trigger, re.Pattern[str]], ...]:
-    return tuple((t, re.compile(rf"\b(?:{'|'.join(t.patterns)})\b")) for t in TRIGGERS)
-
-
-def _find_triggers(low: str, lo: int, hi: int) -> list[_Hit]:
+def _find_triggers(rx: _Rx, low: str, lo: int, hi: int) -> list[_Hit]:
     hits: list[tuple[int, int, int, Trigger]] = []
-    for index, (rule, regex) in enumerate(_trigger_regexes()):
+    for index, (rule, regex) in enumerate(rx.triggers):
         for m in regex.finditer(low, lo, hi):
             hits.append((m.start(), m.end(), index, rule))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0]), h[2]))
@@ -401,64 +256,43 @@ def _find_triggers(low: str, lo: int, hi: int) -> list[_Hit]:
     return kept
 
 
-def _clause_starts(low: str, lo: int, hi: int) -> list[int]:
-    return [lo] + [m.start() for m in _CLAUSE_BREAK.finditer(low, lo, hi)]
+def _clause_starts(rx: _Rx, low: str, lo: int, hi: int, hits: list[_Hit]) -> list[int]:
+    """Clause starts; a colon right after a trigger's clause opens a list, not a new clause."""
+    breaks = [m.start() for m in rx.clause_break.finditer(low, lo, hi)]
+    starts = [lo]
+    for i, b in enumerate(breaks):
+        nxt = breaks[i + 1] if i + 1 < len(breaks) else hi
+        if low[b] == ":" and any(starts[-1] <= h.start < b for h in hits):
+            if not any(b < h.start < nxt for h in hits):
+                continue
+        starts.append(b)
+    return starts
 
 
-def _actor_phrases(low: str, lo: int, hi: int, enemy: str) -> list[tuple[int, int, str]]:
+def _actor_phrases(
+    rx: _Rx, low: str, lo: int, hi: int, enemy: str, own: str, blocked: list[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
-    for actor, pattern in _ACTOR_PHRASES:
-        for m in re.finditer(rf"\b(?:{pattern})\b", low[lo:hi]):
-            found.append((lo + m.start(), lo + m.end(), enemy if actor == "enemy" else actor))
-    found.sort()
-    return [f for i, f in enumerate(found) if not any(g[0] <= f[0] < g[1] for g in found[:i])]
+    for actor, regex in rx.actors:
+        for m in regex.finditer(low, lo, hi):
+            if any(s <= m.start() < e or m.start() <= s < m.end() for s, e in blocked):
+                continue  # "Міноборони Росії" is a source, not an actor
+            who = enemy if actor == ENEMY else own if actor == OWN else actor
+            found.append((m.start(), m.end(), who))
+    found.sort(key=lambda f: (f[0], -f[1]))
+    kept: list[tuple[int, int, str]] = []
+    for f in found:
+        if not kept or f[0] >= kept[-1][1]:
+            kept.append(f)
+    return kept
 
 
-def _is_object(low: str, start: int, end: int) -> bool:
+def _is_object(rx: _Rx, low: str, start: int, end: int) -> bool:
     """Is the phrase the object of a preposition ("against Russian forces")? "with Russian
     forces making advances" is a subject all the same."""
     if re.match(r"\s+\w+ing\b", low[end : end + 24]) and low[max(0, start - 5) : start] == "with ":
         return False
-    return bool(_OBJECT_BEFORE.search(low[max(0, start - 24) : start]))
-
-
-def _actor_for(hit: _Hit, low: str, phrases: list, clause_end: int) -> str:
-    """Who acts: an adjective on the trigger ("Russian assault"), else the agent after it
-    ("by/to Russian forces"), else the nearest subject before it; "" when none."""
-    if m := re.search(r"\b(russian|ukrainian)\s+$", low[max(0, hit.start - 12) : hit.start]):
-        return RU if m.group(1) == "russian" else UA
-    for start, _, actor in phrases:
-        if hit.end <= start < clause_end and re.search(
-            r"\b(?:by|to)\s+(?:the\s+)?$", low[max(0, start - 12) : start]
-        ):
-            return actor
-    subjects = [p for p in phrases if p[1] <= hit.start and not _is_object(low, p[0], p[1])]
-    return subjects[-1][2] if subjects else ""
-
-
-def _attribution(text: str, lo: int, hi: int) -> str:
-    sentence = text[lo:hi]
-    if m := _ACCORDING.search(sentence):
-        return _trim_source(m.group("src"))
-    if m := _POSTPOSED.search(sentence):
-        return _trim_source(m.group("src"))
-    if _REPORTS_SAY.search(sentence):
-        return "unattributed report"
-    for m in _PREPOSED.finditer(sentence):  # the source is the text before the verb
-        head = re.split(r"[,;:.!?()\"“”]", sentence[max(0, m.start() - 100) : m.start()])[-1]
-        src = re.sub(
-            r"^(?:\s*(?:that|and|however|recently|also|meanwhile)\b)+", "", head.strip(), flags=re.I
-        ).strip()
-        if _REPORT_NOUN.match(src):
-            return "unattributed report"
-        words = src.split()
-        if (
-            0 < len(words) <= 8
-            and not _GENERIC_SOURCES.match(src)
-            and (words[-1][:1].isupper() or words[-1].lower() in _SOURCE_NOUNS)
-        ):
-            return _trim_source(src)
-    return "unattributed report" if _UNATTRIBUTED.search(sentence) else ""
+    return bool(rx.object_before.search(low[max(0, start - 24) : start]))
 
 
 def _trim_source(src: str) -> str:
@@ -466,65 +300,130 @@ def _trim_source(src: str) -> str:
     return " ".join(words).rstrip(".,;: ")
 
 
-def _role(low: str, window_start: int, mention_start: int, move: bool) -> str:
-    window = low[window_start:mention_start]
-    if _ORIGIN.search(window):
-        return "origin"
-    if move and _TARGET.search(window):
-        return "target"
-    return "location"
+def _attribution(rx: _Rx, text: str, lo: int, hi: int) -> str:
+    sentence = text[lo:hi]
+    if m := rx.according.search(sentence):
+        return _trim_source(m.group("src"))
+    if m := rx.postposed.search(sentence):
+        return _trim_source(m.group("src"))
+    if rx.reports_say.search(sentence):
+        return "unattributed report"
+    for m in rx.preposed.finditer(sentence):  # the source is the text before the verb
+        head = re.split(r"[,;:.!?()\"“”«»]", sentence[max(0, m.start() - 100) : m.start()])[-1]
+        src = re.sub(
+            r"^(?:\s*(?:that|and|however|recently|also|meanwhile|що|та|і|что|и)\b)+",
+            "",
+            head.strip(),
+            flags=re.I,
+        ).strip()
+        if rx.report_noun.match(src):
+            return "unattributed report"
+        words = src.split()
+        if (
+            0 < len(words) <= 8
+            and not rx.generic_sources.match(src)
+            and (words[-1][:1].isupper() or words[-1].lower() in rx.lex.source_nouns)
+        ):
+            return _trim_source(src)
+    return "unattributed report" if rx.unattributed.search(sentence) else ""
+
+
+def _count(rx: _Rx, regex: re.Pattern[str], low: str) -> int:
+    total = 0
+    for m in regex.finditer(low):
+        word = next((g for g in m.groupdict().values() if g), "")
+        total += int(word) if word.isdigit() else rx.lex.numbers.get(word, 0)
+    return total
 
 
 def extract_claims(
-    article: Article, resolutions: Sequence[Resolution], *, enemy: str = RU
+    article: Article,
+    resolutions: Sequence[Resolution],
+    *,
+    enemy: str = RU,
+    sources: SourceTable | None = None,
 ) -> tuple[Claim, ...]:
-    """One claim per eligible resolved mention (and per anaphoric event), in text order.
+    """One claim per eligible resolved mention (and per anaphoric event or denial), in text order.
 
-    ``enemy`` is who "the enemy" is: Russian forces in Ukrainian reporting (the default).
-    Raises ClaimInputError when a resolution does not fit the article.
+    ``enemy`` is who "the enemy" is when the text does not say who speaks (Russian forces, as in
+    Ukrainian reporting); ``sources`` is the table of sources (default: built-in plus
+    ``CLAIMMAP_SOURCES``). Raises ClaimInputError when a resolution does not fit the article.
     """
     if enemy not in ACTORS:
         raise ClaimInputError(f"enemy must be one of {ACTORS}, got {enemy!r}")
     _check(article, resolutions)
+    table = sources if sources is not None else default_sources()
     text, low = article.text, _lower(article.text)
     usable = sorted((r for r in resolutions if _eligible(r)), key=lambda r: r.mention.start)
     starts = [r.mention.start for r in usable]
+    outlet = table.named(article.source) if article.source else None
     claims: list[Claim] = []
     para_actor: tuple[int, str] = (-1, "")
     para_attr: tuple[int, str] = (-1, "")
+    para_source: tuple[int, Source | None] = (-1, None)
     previous: list[Resolution] = []
-    for lo, hi, para in _sentences(text):
+    last_events: tuple[int, list[int]] = (-1, [])  #: indexes of the last sentence's events
+    for lo, hi, para in sentences(text):
+        rx = _rx(sentence_language(text[lo:hi], default=article.language))
         first, stop = bisect_left(starts, lo), bisect_left(starts, hi)
         inside = [r for r in usable[first:stop] if r.mention.end <= hi]
-        phrases = _actor_phrases(low, lo, hi, enemy)
-        subjects = [p for p in phrases if not _is_object(low, p[0], p[1])]
-        attribution = _attribution(text, lo, hi)
+        source_spans = table.spans(low, lo, hi)
+        fallback = para_source[1] if para_source[0] == para else outlet
+        speaker = source_spans[-1][2] if source_spans else fallback
+        enemy_here = OTHER_SIDE.get(SIDE_ACTOR.get(speaker.side, ""), enemy) if speaker else enemy
+        own_here = OTHER_SIDE[enemy_here] if enemy_here in OTHER_SIDE else ANY
+        speakers = [(s, e) for s, e, src in source_spans if src.kind != "military"]
+        phrases = _actor_phrases(rx, low, lo, hi, enemy_here, own_here, speakers)
+        subjects = [p for p in phrases if not _is_object(rx, low, p[0], p[1])]
+        attribution = _attribution(rx, text, lo, hi)
         if not attribution and para_attr[0] == para:
             attribution = para_attr[1]
+        if not attribution and source_spans:
+            attribution = text[source_spans[0][0] : source_spans[0][1]]
         inherited = para_actor[1] if para_actor[0] == para else ""
-        if inside or len({r.place.place_id for r in previous if r.place}) == 1:
-            sentence = _Sentence(
-                text=text,
-                low=low,
-                lo=lo,
-                hi=hi,
-                attribution=attribution,
-                inherited=inherited,
-                article_id=article.article_id,
-                phrases=phrases,
-                hits=_find_triggers(low, lo, hi),
-                starts=_clause_starts(low, lo, hi),
-                stance=_stance(low[lo:hi]),
-                sentence=text[lo:hi],
-            )
-            if inside:
-                claims.extend(sentence.claims(inside))
-            else:
-                claims.extend(sentence.anaphoric(previous[-1]))
+        hits = _find_triggers(rx, low, lo, hi)
+        sentence = _Sentence(
+            rx=rx,
+            text=text,
+            low=low,
+            lo=lo,
+            hi=hi,
+            attribution=attribution,
+            inherited=inherited,
+            article_id=article.article_id,
+            phrases=phrases,
+            hits=hits,
+            starts=_clause_starts(rx, low, lo, hi, hits),
+            sentence=text[lo:hi],
+            sources=source_spans,
+            fallback=fallback,
+            killed=_count(rx, rx.killed, low[lo:hi]),
+            injured=_count(rx, rx.injured, low[lo:hi]),
+            enemy=enemy_here,
+            own=own_here,
+        )
+        made: list[Claim] = []
+        if inside:
+            made = sentence.claims(inside)
+        elif last_events[0] == para and last_events[1] and sentence.denies_previous():
+            by = f"{article.article_id}:{lo}:{hi}"  # "Russia claims X. Kyiv called it a fake."
+            for k in last_events[1]:
+                claims[k] = replace(claims[k], status="denied", denied_by=by)
+        elif len({r.place.place_id for r in previous if r.place}) == 1:
+            made = sentence.anaphoric(previous[-1])
+        first_new = len(claims)
+        claims.extend(made)
+        events = [first_new + k for k, c in enumerate(made) if c.event_type != "mention"]
+        if events:
+            last_events = (para, events)
+        elif inside:
+            last_events = (para, [])
         if subjects:
             para_actor = (para, subjects[-1][2])
         if attribution:
             para_attr = (para, attribution)
+        if source_spans:
+            para_source = (para, source_spans[-1][2])
         previous = inside
     return _unrepeated(claims)
 
@@ -546,20 +445,14 @@ def _unrepeated(claims: list[Claim]) -> tuple[Claim, ...]:
     return tuple(kept)
 
 
-def _stance(sentence: str) -> str:
-    """What the whole sentence says about its events: denied, confirmed or just claimed."""
-    if _DENIAL.search(sentence):
-        return "denied"
-    for m in _CONFIRM.finditer(sentence):
-        if not _NOT_BEFORE.search(sentence, max(0, m.start() - 40), m.start()):
-            return "confirmed"
-    return "claimed"
+_KIND_RANK = {"settlement": 0, "hromada": 1, "raion": 2, "oblast": 3, "sector": 3}
 
 
 @dataclass(frozen=True, slots=True)
 class _Sentence:
     """One sentence and what was found in it, ready to bind mentions to triggers."""
 
+    rx: _Rx
     text: str
     low: str
     lo: int
@@ -570,12 +463,24 @@ class _Sentence:
     phrases: list[tuple[int, int, str]]  #: actor phrases
     hits: list[_Hit]  #: triggers
     starts: list[int]  #: clause starts
-    stance: str  #: sentence-level status
     sentence: str  #: ``text[lo:hi]``, sliced once: every claim of the sentence shares it
+    sources: list[tuple[int, int, Source]]  #: sources named in the sentence
+    fallback: Source | None  #: the paragraph's or the article's source
+    killed: int
+    injured: int
+    enemy: str  #: who "the enemy" is here
+    own: str  #: who "our forces" are here
 
     def clause(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self.starts, pos)
         return self.starts[i - 1], (self.starts[i] if i < len(self.starts) else self.hi)
+
+    def _source(self, pos: int) -> Source | None:
+        before = [s for s in self.sources if s[1] <= pos]
+        after = [s for s in self.sources if s[0] >= pos]
+        if before:
+            return before[-1][2]
+        return after[0][2] if after else self.fallback
 
     def _claim(self, res: Resolution, start: int, end: int, **fields: object) -> Claim:
         return Claim(
@@ -589,33 +494,158 @@ class _Sentence:
             mention_end=end,
             surface=self.text[start:end],
             precision=res.precision,
+            language=self.rx.lex.language,
             **fields,  # type: ignore[arg-type]
         )
+
+    def _side(self, actor: str) -> str:
+        return self.enemy if actor == ENEMY else self.own if actor == OWN else actor
+
+    def _actor_for(self, hit: _Hit, c_start: int, c_end: int) -> str:
+        """Who acts: a phrase or side adjective inside the trigger ("under enemy control",
+        "repelled Russian assaults"), a side adjective on it ("Russian assault"), the nearest
+        subject before it, the agent after it ("by Russian forces"), and (free word order) the
+        first actor after it in its clause. A ``reverse`` trigger ("repelled") is done by the
+        subject to the other side, the actor."""
+        low, rx = self.low, self.rx
+        for start, _, actor in self.phrases:
+            if hit.start <= start < hit.end:
+                return actor
+        inside = low[hit.start : hit.end]
+        for actor, pattern in rx.lex.adjectives:
+            if re.search(rf"(?<!\w)(?:{pattern})(?!\w)", inside):
+                return self._side(actor)
+        for actor, pattern in rx.lex.adjectives:
+            if re.search(rf"(?<!\w)(?:{pattern})\s+$", low[max(0, hit.start - 16) : hit.start]):
+                return self._side(actor)
+        found = ""
+        subjects = [
+            p
+            for p in self.phrases
+            if c_start - 200 <= p[0] and p[1] <= hit.start and not _is_object(rx, low, p[0], p[1])
+        ]
+        if subjects:
+            found = subjects[-1][2]
+        if not found:
+            for start, _, actor in self.phrases:
+                if hit.end <= start < c_end and rx.agent_before.search(
+                    low[max(0, start - 16) : start]
+                ):
+                    return actor
+        if not found and rx.lex.actor_after and hit.rule.event_type not in STRIKES:
+            for start, end, actor in self.phrases:
+                if hit.end <= start < c_end and not _is_object(rx, low, start, end):
+                    found = actor
+                    break
+        if found and hit.rule.reverse:
+            return OTHER_SIDE.get(found, found)
+        return found
+
+    def _negated(self, regex: re.Pattern[str], start: int) -> bool:
+        return bool(self.rx.not_before.search(self.low, max(self.lo, start - 40), start))
+
+    def _says(self, regex: re.Pattern[str]) -> bool:
+        return any(
+            not self._negated(regex, m.start()) for m in regex.finditer(self.low, self.lo, self.hi)
+        )
+
+    def _status(self, hit: _Hit, actor: str, c_start: int, source: Source | None) -> str:
+        """The ISW reading of who says what (docs/EVENT_TYPES.md, Status)."""
+        rx = self.rx
+        neg = rx.negation.search(self.low, max(c_start, hit.start - 60), hit.start)
+        if neg and (rx.confirm.search(neg.group()) or rx.speech.search(neg.group())):
+            neg = None  # "gave no acknowledgement that X had fallen", "не підтвердили"
+        if self._says(rx.denial) or neg:
+            return "denied"
+        side = SIDE_ACTOR.get(source.side, "") if source else ""
+        event_type = hit.rule.event_type
+        if any(self._negated(rx.confirm, m.start()) for m in rx.confirm.finditer(
+            self.low, self.lo, self.hi
+        )):
+            return "claimed"  # "has not been confirmed", "no confirmation"
+        if self._says(rx.confirm):
+            own_gain = side and actor == side and event_type in GAINS
+            return "claimed" if own_gain else "confirmed"
+        if rx.hedge.search(self.low, self.lo, self.hi):
+            return "claimed"
+        if source is not None and source.side == "monitor":
+            return "confirmed"
+        if side and actor in OTHER_SIDE:
+            if event_type in GAINS and actor != side:
+                return "confirmed"  # the other side admits the gain
+            if event_type == "withdrawal" and actor == side:
+                return "confirmed"  # a side admits its own withdrawal
+        return "claimed"
+
+    def _detail(self, hit: _Hit, c_start: int, c_end: int) -> str:
+        if hit.rule.detail or hit.rule.event_type not in STRIKES:
+            return hit.rule.detail
+        for other in self.hits:
+            if c_start <= other.start < c_end and other.rule.event_type in STRIKES:
+                if other.rule.detail:
+                    return other.rule.detail
+        return ""
+
+    def _weapon(self, hit: _Hit, c_start: int, c_end: int) -> _Hit:
+        """A strike named in the clause types an attack or harm ("a drone attacked", "killed
+        in a drone strike"): ACLED types the event by its means, the harm is counted apart."""
+        if hit.rule.event_type not in ("assault", "civilian_harm"):
+            return hit
+        strikes = [h for h in self.hits if c_start <= h.start < c_end and h.rule.event_type in STRIKES]
+        if not strikes:
+            return hit
+        if hit.rule.event_type == "civilian_harm":
+            return strikes[0]
+        near = [h for h in strikes if abs(h.end - hit.start) <= 12 or abs(hit.end - h.start) <= 12]
+        return near[0] if near else hit
 
     def _event(
         self, res: Resolution, hit: _Hit, weight: float, span: tuple[int, int], role: str
     ) -> Claim:
         c_start, c_end = self.clause(hit.start)
-        actor = _actor_for(hit, self.low, self.phrases, c_end)
+        source = self._source(hit.start)
+        hit = self._weapon(hit, c_start, c_end)
+        actor = self._actor_for(hit, c_start, c_end)
         if not actor:
-            actor = hit.rule.actor or self.inherited
+            inherit = hit.rule.event_type not in ("armed_clash", "civilian_harm")
+            actor = hit.rule.actor or (self.inherited if inherit else "")
             if actor and not hit.rule.actor:
                 weight *= 0.9
-        status = self.stance
-        if _NEGATION.search(self.low, max(c_start, hit.start - 60), hit.start):
-            status = "denied"
+        if not actor and source is not None and hit.rule.event_type in STRIKES:
+            side = SIDE_ACTOR.get(source.side, "")
+            # an authority reports strikes on its area; a side's military, its own strikes
+            actor = OTHER_SIDE.get(side, "") if source.kind == "authority" else side
+        status = self._status(hit, actor or ANY, c_start, source)
+        if not actor and source is not None and hit.rule.event_type in GAINS:
+            if status != "denied":  # a side reports its own gains
+                actor = SIDE_ACTOR.get(source.side, "")
+                status = self._status(hit, actor or ANY, c_start, source)
+        actor = actor or ANY
+        event_type = hit.rule.event_type
+        harm = event_type in STRIKES or event_type == "civilian_harm"
+        target = "civilians" if event_type == "civilian_harm" else OTHER_SIDE.get(actor, "")
         return self._claim(
             res,
             *span,
-            event_type=hit.rule.event_type,
-            actor=actor or ANY,
+            event_type=event_type,
+            actor=actor,
             status=status,
             role=role,
             confidence=round(res.confidence * weight, 4),
+            detail=self._detail(hit, c_start, c_end),
+            target_side=target,
+            source=source.name if source else "",
+            source_side=source.side if source else "",
+            source_kind=source.kind if source else "",
+            situation=hit.rule.situation,
+            hedged=bool(self.rx.hedge.search(self.low, self.lo, self.hi)),
+            killed=self.killed if harm else 0,
+            injured=self.injured if harm else 0,
         )
 
     def _mention(self, res: Resolution) -> Claim:
         m = res.mention
+        source = self._source(m.start)
         return self._claim(
             res,
             m.start,
@@ -625,26 +655,67 @@ class _Sentence:
             status="claimed",
             role="location",
             confidence=res.confidence,
+            source=source.name if source else "",
+            source_side=source.side if source else "",
+            source_kind=source.kind if source else "",
         )
 
     def _hypothetical(self, hit: _Hit) -> bool:
-        return bool(_HYPOTHETICAL.search(self.low, *self.clause(hit.start)))
+        return bool(self.rx.hypothetical.search(self.low, *self.clause(hit.start)))
+
+    def _not_a_place(self, inside: list[Resolution], i: int) -> bool:
+        """A container of the place before it, part of a longer name, or a speaker."""
+        res, low, rx = inside[i], self.low, self.rx
+        m = res.mention
+        if rx.not_place_after.match(low, m.end):
+            return True
+        for s, e, _ in self.sources:
+            if s <= m.start < e or m.start <= s < m.end:
+                if s < m.start or e > m.end:
+                    return True  # "Sumy Oblast Military Administration"
+                if re.match(
+                    rf",?\s*(?:'s\b|(?:(?:has|have|had|did not|didn't) )?(?:{rx.lex.attr_verbs})\b)",
+                    low[m.end : m.end + 40],
+                ):
+                    return True  # "Kyiv said", "Kyiv's claims"
+        if res.place is not None and _KIND_RANK.get(res.place.kind, 0) >= 2:
+            if any(r.place is not None and r.place.kind == "settlement" for r in inside):
+                return True  # the events are at the villages; the region only says where
+        if i and res.place is not None and inside[i - 1].place is not None:
+            before = inside[i - 1]
+            rank = _KIND_RANK.get(res.place.kind, 0)
+            if rank > _KIND_RANK.get(before.place.kind, 0) and rank in (1, 2, 3):
+                if rx.container_gap.match(low[before.mention.end : m.start]):
+                    return True  # "Novenke, Sumy oblast": the oblast only says where
+        return False
 
     def claims(self, inside: list[Resolution]) -> list[Claim]:
         out: list[Claim] = []
+        rx = self.rx
         for i, res in enumerate(inside):
             m = res.mention
+            if self._not_a_place(inside, i):
+                out.append(self._mention(res))
+                continue
             c_start, c_end = self.clause(m.start)
             before = [h for h in self.hits if c_start <= h.start and h.end <= m.start]
             after = [h for h in self.hits if m.end <= h.start < c_end]
             gap = self._masked(m.end, after[0].start, inside) if after else ""
-            if after and _PASSIVE_GAP.match(gap) and not gap.rstrip().endswith(","):
+            passive = after and rx.passive_gap.match(gap) and not gap.rstrip().endswith(",")
+            if passive and before and not gap.strip(" \x00,"):
+                passive = False  # "удару БпЛА по Есмані загинула": the trigger before binds
+            if passive:
                 hit, weight, window = after[0], 1.0, m.start  # "X was captured", "X fell"
             elif before:
                 hit, weight = before[-1], 1.0
                 ends = [r.mention.end for r in inside[:i] if r.mention.end <= m.start]
                 window = max([*ends, hit.end])
-                if window > hit.end and _REFERENCE.search(self.low[window : m.start]):
+                between = self.low[window : m.start]
+                if (
+                    window > hit.end
+                    and rx.reference.search(between)
+                    and not rx.list_gap.match(between)
+                ):
                     out.append(self._mention(res))  # "captured A, 10 km from B": B is a landmark
                     continue
             elif after:
@@ -655,11 +726,17 @@ class _Sentence:
             if self._hypothetical(hit):
                 out.append(self._mention(res))
                 continue
-            role = (
-                _role(self.low, window, m.start, hit.rule.move) if window < m.start else "location"
-            )
+            role = self._role(window, m.start, hit.rule.move) if window < m.start else "location"
             out.append(self._event(res, hit, weight, (m.start, m.end), role))
         return out
+
+    def _role(self, window_start: int, mention_start: int, move: bool) -> str:
+        window = self.low[window_start:mention_start]
+        if self.rx.origin.search(window):
+            return "origin"
+        if move and self.rx.target.search(window):
+            return "target"
+        return "location"
 
     def _masked(self, start: int, end: int, inside: list[Resolution]) -> str:
         """The text between ``start`` and ``end`` with place mentions replaced by NUL."""
@@ -670,7 +747,7 @@ class _Sentence:
         return re.sub("\x00+", "\x00", "".join(chars))
 
     def anaphoric(self, antecedent: Resolution) -> list[Claim]:
-        anaphor = _ANAPHOR.search(self.low, self.lo, self.hi)
+        anaphor = self.rx.anaphor.search(self.low, self.lo, self.hi)
         if anaphor is None or not self.hits:
             return []
         before = [h for h in self.hits if h.end <= anaphor.start()]
@@ -678,3 +755,10 @@ class _Sentence:
         if self._hypothetical(hit):
             return []
         return [self._event(antecedent, hit, 0.5, anaphor.span(), "location")]
+
+    def denies_previous(self) -> bool:
+        """Does this place-less sentence reject the sentence before ("Kyiv called it a fake")?"""
+        return any(
+            not self._negated(self.rx.denial, m.start())
+            for m in self.rx.denial.finditer(self.low, self.lo, self.hi)
+        )
