@@ -177,7 +177,9 @@ def gold_resolutions(p: GoldPassage) -> list[Resolution]:
             continue  # an unresolvable name that reports nothing
         mention = Mention(p.passage_id, r.start, r.end, r.surface, "settlement" if r.kind not in _PRECISION else r.kind, r.surface.lower())
         kind = r.kind if r.kind in _PRECISION else "settlement"
-        place = Place(r.place_id or f"gold:{r.surface}", kind, r.surface)
+        # a gold id says the country only when it is a KATOTTG code
+        country = "UA" if r.place_id.startswith("UA") else ""
+        place = Place(r.place_id or f"gold:{r.surface}", kind, r.surface, country_code=country)
         out.append(Resolution(mention, place, 0.9, _PRECISION.get(r.kind, 1), "sumy", "gold"))
     return out
 

@@ -158,6 +158,11 @@ class _Rx:
     container_gap: re.Pattern[str]
     killed: re.Pattern[str]
     injured: re.Pattern[str]
+    container_before: re.Pattern[str]
+    not_place_before: re.Pattern[str]
+    direction: re.Pattern[str]
+    list_near: re.Pattern[str]
+    unconfirmed: re.Pattern[str]
 
 
 _NAME = r"[A-ZА-ЯІЇЄҐЁ][\w'’.-]*"
@@ -203,6 +208,11 @@ def _rx(language: str) -> _Rx:
         container_gap=c(lex.container_gap),
         killed=c(lex.killed),
         injured=c(lex.injured),
+        container_before=c(lex.container_before),
+        not_place_before=c(lex.not_place_before),
+        direction=c(lex.direction),
+        list_near=c(lex.list_near),
+        unconfirmed=c(lex.unconfirmed),
     )
 
 
@@ -262,9 +272,10 @@ def _clause_starts(rx: _Rx, low: str, lo: int, hi: int, hits: list[_Hit]) -> lis
     starts = [lo]
     for i, b in enumerate(breaks):
         nxt = breaks[i + 1] if i + 1 < len(breaks) else hi
-        if low[b] == ":" and any(starts[-1] <= h.start < b for h in hits):
-            if not any(b < h.start < nxt for h in hits):
-                continue
+        before = any(starts[-1] <= h.start < b for h in hits)
+        after = any(b < h.start < nxt for h in hits)
+        if low[b] == ":" and before != after:
+            continue  # "control over 4 settlements: A, B"; "Юнаківська громада: обстріл"
         starts.append(b)
     return starts
 
@@ -476,11 +487,17 @@ class _Sentence:
         return self.starts[i - 1], (self.starts[i] if i < len(self.starts) else self.hi)
 
     def _source(self, pos: int) -> Source | None:
+        return self._source_where(pos)[0]
+
+    def _source_where(self, pos: int) -> tuple[Source | None, str]:
+        """The source nearest before ``pos``, else the first after it, else the fallback."""
         before = [s for s in self.sources if s[1] <= pos]
         after = [s for s in self.sources if s[0] >= pos]
         if before:
-            return before[-1][2]
-        return after[0][2] if after else self.fallback
+            return before[-1][2], "before"
+        if after:
+            return after[0][2], "after"
+        return self.fallback, "fallback"
 
     def _claim(self, res: Resolution, start: int, end: int, **fields: object) -> Claim:
         return Claim(
@@ -508,13 +525,14 @@ class _Sentence:
         first actor after it in its clause. A ``reverse`` trigger ("repelled") is done by the
         subject to the other side, the actor."""
         low, rx = self.low, self.rx
-        for start, _, actor in self.phrases:
-            if hit.start <= start < hit.end:
-                return actor
         inside = low[hit.start : hit.end]
-        for actor, pattern in rx.lex.adjectives:
-            if re.search(rf"(?<!\w)(?:{pattern})(?!\w)", inside):
-                return self._side(actor)
+        within = [a for start, _, a in self.phrases if hit.start <= start < hit.end]
+        if hit.rule.reverse or hit.rule.situation:  # "repelled Russian assaults"
+            for actor, pattern in rx.lex.adjectives:
+                if re.search(rf"(?<!\w)(?:{pattern})(?!\w)", inside):
+                    return self._side(actor)
+            if within:
+                return within[0]  # "under enemy control"
         for actor, pattern in rx.lex.adjectives:
             if re.search(rf"(?<!\w)(?:{pattern})\s+$", low[max(0, hit.start - 16) : hit.start]):
                 return self._side(actor)
@@ -526,6 +544,8 @@ class _Sentence:
         ]
         if subjects:
             found = subjects[-1][2]
+        elif within:  # "pushed Russian troops out of": the phrase inside is the one pushed
+            return OTHER_SIDE.get(within[0], ANY)
         if not found:
             for start, _, actor in self.phrases:
                 if hit.end <= start < c_end and rx.agent_before.search(
@@ -555,21 +575,22 @@ class _Sentence:
         neg = rx.negation.search(self.low, max(c_start, hit.start - 60), hit.start)
         if neg and (rx.confirm.search(neg.group()) or rx.speech.search(neg.group())):
             neg = None  # "gave no acknowledgement that X had fallen", "не підтвердили"
-        if self._says(rx.denial) or neg:
+        if self._says(rx.denial) or neg or hit.rule.negated:
             return "denied"
         side = SIDE_ACTOR.get(source.side, "") if source else ""
         event_type = hit.rule.event_type
-        if any(self._negated(rx.confirm, m.start()) for m in rx.confirm.finditer(
-            self.low, self.lo, self.hi
-        )):
+        if rx.unconfirmed.search(self.low, self.lo, self.hi) or any(
+            self._negated(rx.confirm, m.start())
+            for m in rx.confirm.finditer(self.low, self.lo, self.hi)
+        ):
             return "claimed"  # "has not been confirmed", "no confirmation"
         if self._says(rx.confirm):
             own_gain = side and actor == side and event_type in GAINS
             return "claimed" if own_gain else "confirmed"
-        if rx.hedge.search(self.low, self.lo, self.hi):
-            return "claimed"
         if source is not None and source.side == "monitor":
-            return "confirmed"
+            return "confirmed"  # ISW's "likely" is still its assessment
+        if rx.hedge.search(self.low, self.lo, self.hi) or hit.rule.situation:
+            return "claimed"  # a situation report is no admission of a change
         if side and actor in OTHER_SIDE:
             if event_type in GAINS and actor != side:
                 return "confirmed"  # the other side admits the gain
@@ -589,13 +610,17 @@ class _Sentence:
     def _weapon(self, hit: _Hit, c_start: int, c_end: int) -> _Hit:
         """A strike named in the clause types an attack or harm ("a drone attacked", "killed
         in a drone strike"): ACLED types the event by its means, the harm is counted apart."""
+        if hit.rule.event_type in STRIKES and not hit.rule.detail:  # "FPV drones struck"
+            armed = [h for h in self.hits if c_start <= h.start < c_end and h.rule.detail
+                     and h.rule.event_type in STRIKES]  # fmt: skip
+            return armed[0] if armed else hit
         if hit.rule.event_type not in ("assault", "civilian_harm"):
             return hit
         strikes = [h for h in self.hits if c_start <= h.start < c_end and h.rule.event_type in STRIKES]
         if not strikes:
             return hit
         if hit.rule.event_type == "civilian_harm":
-            return strikes[0]
+            return strikes[0] if hit.rule.detail == "casualties" else hit
         near = [h for h in strikes if abs(h.end - hit.start) <= 12 or abs(hit.end - h.start) <= 12]
         return near[0] if near else hit
 
@@ -607,7 +632,7 @@ class _Sentence:
         hit = self._weapon(hit, c_start, c_end)
         actor = self._actor_for(hit, c_start, c_end)
         if not actor:
-            inherit = hit.rule.event_type not in ("armed_clash", "civilian_harm")
+            inherit = hit.rule.event_type != "armed_clash" and hit.rule.detail != "displacement"
             actor = hit.rule.actor or (self.inherited if inherit else "")
             if actor and not hit.rule.actor:
                 weight *= 0.9
@@ -616,12 +641,24 @@ class _Sentence:
             # an authority reports strikes on its area; a side's military, its own strikes
             actor = OTHER_SIDE.get(side, "") if source.kind == "authority" else side
         status = self._status(hit, actor or ANY, c_start, source)
-        if not actor and source is not None and hit.rule.event_type in GAINS:
-            if status != "denied":  # a side reports its own gains
-                actor = SIDE_ACTOR.get(source.side, "")
-                status = self._status(hit, actor or ANY, c_start, source)
+        side = SIDE_ACTOR.get(source.side, "") if source is not None else ""
+        if not actor and side and hit.rule.event_type in GAINS:
+            where = self._source_where(hit.start)[1]
+            if status == "denied" and where == "after":
+                actor = OTHER_SIDE[side]  # "захоплення Басівки не відповідає дійсності, — ДПСУ"
+            else:
+                actor = side  # a side reports its own gains (and is denied by the other)
+            status = self._status(hit, actor, c_start, source)
+        elif not actor and side and hit.rule.event_type == "withdrawal":
+            if self._says(self.rx.confirm):
+                actor = side  # "В ВСУ признали отход": a side admits its own withdrawal
+                status = self._status(hit, actor, c_start, source)
         actor = actor or ANY
         event_type = hit.rule.event_type
+        country = {RU: "RU", UA: "UA"}.get(actor, "")
+        if event_type == "recapture" and res.place is not None and res.place.country_code:
+            if country and res.place.country_code != country:
+                event_type = "territorial_capture"  # "ВС РФ освободили Юнаковку": a capture
         harm = event_type in STRIKES or event_type == "civilian_harm"
         target = "civilians" if event_type == "civilian_harm" else OTHER_SIDE.get(actor, "")
         return self._claim(
@@ -669,16 +706,14 @@ class _Sentence:
         m = res.mention
         if rx.not_place_after.match(low, m.end):
             return True
+        if rx.not_place_before.search(low[max(self.lo, m.start - 40) : m.start]):
+            return True  # "a resident of Velyka Pysarivka"
+        if res.place is not None and res.place.kind == "oblast" and rx.container_before.search(low[max(self.lo, m.start - 40) : m.start]):
+            return True  # "27 settlements in Sumy region"
         for s, e, _ in self.sources:
             if s <= m.start < e or m.start <= s < m.end:
-                if s < m.start or e > m.end:
-                    return True  # "Sumy Oblast Military Administration"
-                if re.match(
-                    rf",?\s*(?:'s\b|(?:(?:has|have|had|did not|didn't) )?(?:{rx.lex.attr_verbs})\b)",
-                    low[m.end : m.end + 40],
-                ):
-                    return True  # "Kyiv said", "Kyiv's claims"
-        if res.place is not None and _KIND_RANK.get(res.place.kind, 0) >= 2:
+                return True  # "Sumy Oblast Military Administration", "Kyiv said", "заяву Москви"
+        if res.place is not None and res.place.kind in ("raion", "oblast"):
             if any(r.place is not None and r.place.kind == "settlement" for r in inside):
                 return True  # the events are at the villages; the region only says where
         if i and res.place is not None and inside[i - 1].place is not None:
@@ -702,7 +737,7 @@ class _Sentence:
             after = [h for h in self.hits if m.end <= h.start < c_end]
             gap = self._masked(m.end, after[0].start, inside) if after else ""
             passive = after and rx.passive_gap.match(gap) and not gap.rstrip().endswith(",")
-            if passive and before and not gap.strip(" \x00,"):
+            if passive and before and not re.sub(r"\b(?:and|or|та|і|й|и|а)\b", "", gap).strip(" \x00,"):
                 passive = False  # "удару БпЛА по Есмані загинула": the trigger before binds
             if passive:
                 hit, weight, window = after[0], 1.0, m.start  # "X was captured", "X fell"
@@ -711,11 +746,13 @@ class _Sentence:
                 ends = [r.mention.end for r in inside[:i] if r.mention.end <= m.start]
                 window = max([*ends, hit.end])
                 between = self.low[window : m.start]
-                if (
+                landmark = rx.direction.search(between) or (
                     window > hit.end
                     and rx.reference.search(between)
+                    and not rx.list_near.search(between)
                     and not rx.list_gap.match(between)
-                ):
+                )
+                if landmark:
                     out.append(self._mention(res))  # "captured A, 10 km from B": B is a landmark
                     continue
             elif after:
@@ -727,6 +764,9 @@ class _Sentence:
                 out.append(self._mention(res))
                 continue
             role = self._role(window, m.start, hit.rule.move) if window < m.start else "location"
+            if role == "target" and hit.rule.event_type == "withdrawal":
+                out.append(self._mention(res))  # "fell back toward Yunakivka": nothing there yet
+                continue
             out.append(self._event(res, hit, weight, (m.start, m.end), role))
         return out
 

@@ -49,8 +49,8 @@ _DEFAULT: tuple[tuple[str, str, str, str], ...] = (
     ("Russian Ministry of Defence", "RU", "official",
      r"russian (?:ministry of defen[cs]e|defen[cs]e ministry|mod)|russia'?s? (?:ministry of "
      r"defen[cs]e|defen[cs]e ministry|mod|military|army)|(?:the )?kremlin|"
-     r"moscow(?='s|\s+(?:has |have |did not |didn't )?(?:said|says|say|claim|claimed|claims|"
-     r"denied|stated|reported|announced|confirmed))|"
+     r"(?:заяв\w*|заявлени\w*|твердженн\w*|утверждени\w*) москв\w*|moscow(?='s|\s+(?:has |have |did not |didn't )?(?:said|says|say|claim|claimed|claims|"
+     r"denied|stated|reported|announced|confirmed|rejected))|"
      r"russia(?=\s+(?:has |have )?(?:said|says|claimed|claims|stated|announced|reported))|"
      r"москв\w*(?=\s+(?:заяв|повідом|сообщ|утвержд|стверджу))|минобороны(?: россии| рф)?|"
      r"министерств\w* обороны (?:россии|рф)|міноборони (?:росії|рф)|мо рф|russian general staff|"
@@ -75,21 +75,22 @@ _DEFAULT: tuple[tuple[str, str, str, str], ...] = (
      r"belgorod (?:oblast |region(?:al)? )?governor|governor of belgorod|белгородск\w* "
      r"губернатор\w*|губернатор\w* белгородск\w*|gladkov|гладков\w*"),
     ("Russian sources", "RU", "generic",
-     r"russian (?:sources|officials?|media|authorities|military(?: sources)?|commanders?|claims?|"
-     r"channels|telegram channels)|российск\w* (?:источник\w*|СМИ|сми|военн\w*|ведомств\w*)|"
+     r"russian (?:sources|officials?|media|authorities|military sources|commanders?|claims?|"
+     r"channels|telegram channels)|российск\w* (?:источник\w*|СМИ|сми|ведомств\w*)|"
      r"російськ\w* (?:джерел\w*|сми|пропаганд\w*|пабл\w*|канал\w*)"),
     # --- Ukrainian side -----------------------------------------------------------------
     ("General Staff of Ukraine", "UA", "official",
-     r"(?:ukrainian |ukraine'?s |the )?general staff(?! of (?:the )?russia)|генштаб\w*(?! (?:вс )?рф)|"
-     r"генеральн\w* штаб\w*(?! (?:вс )?рф)"),
+     r"(?:ukrainian |ukraine'?s |the )?general staff(?! of (?:the )?russia)(?: of (?:the )?(?:afu|"
+     r"armed forces of ukraine|ukraine))?|(?:генштаб\w*|генеральн\w* штаб\w*)(?! (?:вс )?рф)"
+     r"(?: (?:зсу|всу|україни|украины|вс украины|зс україни))?"),
     ("Ukrainian government and command", "UA", "official",
      r"ukrain(?:e'?s|ian) (?:ministry of defen[cs]e|defen[cs]e ministry|mod)|"
      r"міноборони(?! (?:росії|рф))(?: україни)?|минобороны украины|"
      r"kyiv(?='s|\s+(?:has |have |did not )?(?:said|says|called|rejected|denied|stated|"
-     r"confirmed|admitted|dismissed|claimed))|ukraine(?:'s)? (?:military|army)|"
+     r"confirmed|admitted|dismissed|claimed|rejected))|ukraine(?:'s)? (?:military|army)|"
      r"ukraine(?=\s+(?:has |have )?(?:said|says|claimed|stated|denied))|"
-     r"(?:в |у )?(?:києв\w*|киев\w*)(?=,?\s+(?:заяв|повідом|сообщ|назва|спростува|опроверг|"
-     r"признал|визнал))|"
+     r"(?:в |у )?(?:києв\w*|київ|киев\w*)(?=,?\s+(?:заяв|повідом|сообщ|назва|спростува|опроверг|"
+     r"признал|визнал|відки|отверг))|"
      r"zelensk\w*|зеленськ\w*|зеленск\w*|syrskyi|сирськ\w*|сырск\w*|office of the president|"
      r"офіс\w* президента|офис\w* президента|центр протидії дезінформації|центр противодействия "
      r"дезинформации|center for countering disinformation|ccd\b|цпд\b"),
@@ -111,10 +112,11 @@ _DEFAULT: tuple[tuple[str, str, str, str], ...] = (
      r"(?:state )?border guard(?:s| service)?|дпсу|гпсу|прикордонн\w* служб\w*|пограничн\w* "
      r"служб\w* украины|прикордонник\w*|demchenko|демченк\w*"),
     ("Ukrainian sources", "UA", "generic",
-     r"ukrainian (?:sources|officials?|media|authorities|military(?: sources)?|commanders?|"
+     r"ukrainian (?:sources|officials?|media|authorities|military sources|commanders?|"
      r"forces said|telegram channels)|українськ\w* (?:джерел\w*|сми|військов\w* (?:джерел\w*)?)|"
-     r"украинск\w* (?:источник\w*|сми|ведомств\w*)|suspilne|суспільне|ukrinform|укрінформ|"
-     r"ukrainska pravda|українська правда|rbc-ukraine|рбк-україна"),
+     r"украинск\w* (?:источник\w*|сми|ведомств\w*)|suspilne|суспільне|ukrinform|укрінформ|укринформ|"
+     r"ukrainska pravda|українська правда|rbc-ukraine|рбк-україна|"
+     r"(?:в |у )?(?:всу|зсу)(?=\s+(?:признал|визнал|заяв|сообщ|повідом))"),
     # --- independent monitors -------------------------------------------------------------
     ("DeepState", "monitor", "monitor", r"deep ?state|діпстейт\w*|дипстейт\w*|deepstatemap"),
     ("ISW", "monitor", "monitor",

@@ -38,6 +38,7 @@ class Trigger:
     detail: str = ""  #: sub-event detail (weapon, partial control, grey zone), see EVENT_TYPES.md
     situation: bool = False  #: states a situation ("under control") rather than a change
     reverse: bool = False  #: the subject is the other side ("repelled Russian attacks")
+    negated: bool = False  #: the trigger itself says it did not happen ("failed to advance")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,16 @@ class Lexicon:
     actor_after: bool = False
     #: (actor, pattern) side adjectives right before a trigger ("Russian assault")
     adjectives: tuple[tuple[str, str], ...] = ()
+    #: before an oblast: it is only a container ("27 settlements in Sumy region")
+    container_before: str = r"(?!x)x"
+    #: before a place: it is where a person is from, not where something happened
+    not_place_before: str = r"(?!x)x"
+    #: after a trigger, before a place: the place is a landmark ("advanced north of Sumy")
+    direction: str = r"(?!x)x"
+    #: a list conjunction right before a "near" phrase ("A and near B"): B is in the list
+    list_near: str = r"(?!x)x"
+    #: the sentence says a claim is not (yet) confirmed: it stays claimed, whoever reports it
+    unconfirmed: str = r"(?!x)x"
 
 
 def sentence_language(sentence: str, *, default: str = "") -> str:

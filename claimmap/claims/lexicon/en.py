@@ -11,7 +11,7 @@ _ARMS = (
     r"(?:armed )?(?:forces|troops|army|military|units?|soldiers|servicemen|fighters|infantry|"
     r"assault (?:groups?|units?|detachments?)|sabotage (?:and reconnaissance )?groups?|marines|"
     r"paratroopers|airborne(?: troops)?|brigades?|battalions?|drones?|aviation|air force|"
-    r"artillery|artillerymen|gunners|drone operators|border guards|"
+    r"artillery|artillerymen|gunners|drone operators|border guards|special forces|spetsnaz|"
     r"defenders|defen[cs]e forces)"
 )
 
@@ -51,6 +51,11 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"liberat(?:e|es|ed|ing|ion of)",
             r"recaptur(?:e|es|ed|ing)|retook|retak(?:e|es|en|ing)",
             r"regain(?:ed|s|ing)? (?:full )?control (?:of|over)|clear(?:ed|ing)? (?:\w+ )?of",
+        ),
+    ),
+    Trigger(
+        "recapture",
+        (
             r"(?:push|drove|drive|drives|driven|pushed|forced|kicked)(?:s|ing)? (?:\w+ ){0,3}out of|"
             r"expelled (?:\w+ ){0,3}from",
         ),
@@ -60,9 +65,14 @@ TRIGGERS: tuple[Trigger, ...] = (
         (
             r"assault(?:s|ed|ing)?|stormed|storming|counter-?attack(?:s|ed|ing)?",
             r"attack(?:s|ed|ing)?|offensives? (?:on|against)|offensive actions?",
-            r"(?:has |have )?entered|(?:attempt|tri)(?:s|ed|ing|es|y)? to (?:advance|break through|"
-            r"storm|push)|failed to (?:advance|break through)|crawled through|infiltrated",
+            r"(?:has |have )?entered|(?:attempt|tri)(?:s|ed|ing|es|y)? to (?:break through|"
+            r"storm|push)|crawled through|infiltrated",
         ),
+    ),
+    Trigger(
+        "advance",
+        (r"fail(?:ed|s)? to (?:advance|break through|push)",),
+        negated=True,
     ),
     Trigger(
         "advance",
@@ -84,9 +94,11 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"battles? (?:for|over|in|near|around)|combat (?:in|near|around|for)",
             r"engag(?:ed|es|ing)(?! (?:to|in talks|in negotiations))",
             r"defen(?:d|ds|ded|ding)|h[oe]ld(?:s|ing)? (?:the line|positions?|out)",
-            r"inflict(?:ed|s|ing)? (?:heavy )?(?:losses|casualties|damage)|los(?:t|ses) of (?:up to )?\d+",
+            r"inflict(?:ed|s|ing)? (?:heavy )?(?:losses|casualties|damage)",
+            r"(?:continu\w*|conduct\w*) (?:\w+ )?(?:operations?|offensive operations?)",
         ),
     ),
+    Trigger("armed_clash", (r"lost (?:up to |over |more than )?\d+|losses of",), reverse=True),
     Trigger(
         "armed_clash",
         (
@@ -100,7 +112,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         (
             r"forced to (?:retreat|withdraw|leave|pull back|abandon)",
             r"retreat(?:s|ed|ing)?|withdr(?:ew|aw|aws|awn|awing|awal)",
-            r"fell back|fall(?:s|ing)? back|pull(?:ed|s|ing)? (?:back|out)|left (?=\w)",
+            r"fell back|fall(?:s|ing|en)? back|pull(?:ed|s|ing)? (?:back|out)",
+            r"abandon(?:ed|s|ing)?(?! (?:its |their |his |the |our )?positions?)",
         ),
         move=True,
     ),
@@ -120,10 +133,11 @@ TRIGGERS: tuple[Trigger, ...] = (
         (
             r"shell(?:ed|ing|s)|artillery|howitzers?|bombard(?:ed|ing|ment|s)?",
             r"(?:came|come|comes|coming) under (?:\w+ )?fire|fired (?:on|at|upon)|"
-            r"opened fire|explosions?|under fire|under fire control|struck|strikes? (?:on|against)",
+            r"opened fire|explosions?|under fire|under fire control",
         ),
         detail="artillery",
     ),
+    Trigger("shelling", (r"struck|strikes? (?:on|against)|hit (?:the|a)\b",)),
     Trigger(
         "air_drone_strike",
         (r"fpvs?(?:[- ]drones?)?(?:[- ](?:strikes?|attacks?))?",),
@@ -151,12 +165,18 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "civilian_harm",
         (
-            r"evacuat(?:e|es|ed|ing|ion)|civilian casualties|abduct(?:ed|s|ing)?|deport(?:ed|s)?",
+            r"civilian casualties",
             r"(?:civilians?|residents?|children|people|m[ae]n|wom[ae]n)(?: \w+){0,2} "
             r"(?:killed|wounded|injured|died|dead|hurt)",
             r"(?:killed|killing|wounded|wounding|injured|injuring)(?: \w+){0,3} "
-            r"(?:civilians?|residents?|children|people)",
+            r"(?:civilians?|residents?|children|people)|(?:was|were) (?:killed|wounded|injured)",
         ),
+        detail="casualties",
+    ),
+    Trigger(
+        "civilian_harm",
+        (r"evacuat(?:e|es|ed|ing|ion)|abduct(?:ed|s|ing)?|deport(?:ed|s)?",),
+        detail="displacement",
     ),
     Trigger(
         "strategic_development",
@@ -176,14 +196,15 @@ ACTORS: tuple[tuple[str, str], ...] = (
         r"armed forces of the russian federation|rf armed forces|occupiers|occupying forces|"
         r"invaders|north korean (?:troops|forces|soldiers)|"
         r"(?:units|troops|elements) of the [\"'‘“]?(?:sever|north)[\"'’”]? group(?: of forces)?|"
-        r"russia(?!'s (?:ministry|mod|defen))",
+        r"northern group(?: of)? forces|(?:the )?[\"'‘“]?(?:sever|north)[\"'’”]? group(?: of forces)?|"
+        r"russia(?=\s+(?:\w+s|\w+ed|has|have|had|took|struck|hit)\b)",
     ),
     (
         UA,
         rf"ukrainian {_ARMS}|ukrainians|the ukrainian side|ukraine(?:'s)? (?:armed )?forces|"
         r"armed forces of ukraine|\bafu|zsu|defen[cs]e forces of ukraine|kyiv's forces|"
         r"the \d+(?:st|nd|rd|th) (?:separate )?(?:\w+ )?(?:brigade|regiment|battalion)|"
-        r"ukraine(?!'s (?:general|ministry|defen|border))",
+        r"ukraine(?=\s+(?:\w+s|\w+ed|has|have|had|took|struck|hit)\b)",
     ),
     (ANY, r"both sides|the two sides|either side"),
     (
@@ -207,7 +228,7 @@ LEXICON = Lexicon(
     agent_before=r"\b(?:by|to)\s+(?:the\s+)?$",
     clause_break=(
         r";|:|\s[—–]\s|—|, (?:while|whereas|where|which|but|as|although|though|however|when|"
-        r"since|because|meanwhile|even as|after|before)\b|\s(?:while|whereas|but)\s|"
+        r"since|because|meanwhile|even as|after|before|so as to|in order to)\b|\sto avoid\b|\s(?:while|whereas|but)\s|"
         r",?\s(?:and|but) (?=(?:also |then )?(?:\w+(?:ed|ing)|took|struck|fell|withdrew|retook|"
         r"hit|made|began)\b)"
     ),
@@ -225,7 +246,8 @@ LEXICON = Lexicon(
     denial=(
         r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|debunk(?:s|ed|ing)?|"
         r"(?:reject|dismiss)(?:s|ed|es|ing)? (?:\w+'s |the )?(?:claims?|reports?)|false|fake|untrue|"
-        r"disinformation|not true|unreliable|no truth|lies?|propaganda)\b"
+        r"disinformation|not true|unreliable|no truth|propaganda|"
+        r"(?:does|do) not correspond to (?:reality|the facts))\b"
     ),
     confirm=(
         r"\b(?:confirm(?:s|ed|ing|ation)?|assess(?:es|ed)?|geolocat(?:ed|ion)|verifie[sd]|"
@@ -246,6 +268,20 @@ LEXICON = Lexicon(
     ),
     anaphors=("there", "in the area", "in that area", "in this area", "on this front",
               "on that front"),  # fmt: skip
+    container_before=(
+        r"(?:settlements|villages|towns|communities|hromadas|localities|areas|districts|places) "
+        r"(?:in|of|across) (?:the )?$"
+    ),
+    not_place_before=r"(?:native|natives|mayor|governor) of (?:the )?$",
+    direction=(
+        r"^\s*(?:\d[\d.,]*\s*(?:km|kilomet(?:re|er)s?|miles?)\s+(?:\w+\s+)?(?:of|from)|"
+        r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+(?:the\s+)?$"
+    ),
+    list_near=r"\b(?:and|or|as well as)\s+(?:[\w'-]+\s+){0,3}$",
+    unconfirmed=(
+        r"\b(?:no|not|without|never)\s+(?:\w+\s+){0,2}(?:confirm\w*|verif\w*|evidence)|"
+        r"\bunconfirmed\b|\bnot (?:been )?(?:independently )?(?:confirmed|verified)"
+    ),
     denial_anaphor=(
         r"\b(?:it|this|that|these|those|such) (?:claims?|reports?|statements?)?|\bthe claims?\b|"
         r"\bthe reports?\b|\bit\b|\bthis\b"
@@ -277,6 +313,7 @@ LEXICON = Lexicon(
     ),
     report_noun=r"^(?:(?:the|recent|new|latest|several|some|media)\s+)*reports?$",
     not_place_after=(
+        r"^\s*(?:oblast |region )?(?:village|town|settlement|border area)s?\b|"
         r"^\s*(?:oblast|regional|region|city|district)?\s*(?:military |state |civil[- ]military )?"
         r"(?:administration|council|governor|prosecutor|police|tv|television|channel|radio|"
         r"news|media|university|football)\b|^\s*(?:'s|’s)?\s*(?:governor|mayor|officials?|"
