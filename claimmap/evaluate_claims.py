@@ -145,16 +145,29 @@ def load_claims_devset(path: str | Path) -> list[GoldPassage]:
             row = json.loads(line)
             rows = tuple(
                 GoldRow(
-                    r["start"], r["end"], r["surface"], r.get("place_id", ""), r["kind"],
-                    bool(r["event"]), r["event_type"], r["actor"], r.get("status", ""),
+                    r["start"],
+                    r["end"],
+                    r["surface"],
+                    r.get("place_id", ""),
+                    r["kind"],
+                    bool(r["event"]),
+                    r["event_type"],
+                    r["actor"],
+                    r.get("status", ""),
                     r.get("source_side", ""),
-                )  # fmt: skip
+                )
                 for r in row["rows"]
             )
             passage = GoldPassage(
-                row["id"], row["lang"], row["text"], rows, row.get("source", ""),
-                row.get("published", ""), row.get("title", ""), row.get("pair", ""),
-            )  # fmt: skip
+                row["id"],
+                row["lang"],
+                row["text"],
+                rows,
+                row.get("source", ""),
+                row.get("published", ""),
+                row.get("title", ""),
+                row.get("pair", ""),
+            )
         except (ValueError, KeyError, TypeError) as err:
             raise ClaimMapError(f"{path}:{number}: not a claims dev-set row: {err}") from err
         for r in rows:
@@ -165,8 +178,9 @@ def load_claims_devset(path: str | Path) -> list[GoldPassage]:
 
 
 def _article(p: GoldPassage) -> Article:
-    return Article(p.passage_id, p.title, p.text, source=p.source, published=p.published,
-                   language=p.language)  # fmt: skip
+    return Article(
+        p.passage_id, p.title, p.text, source=p.source, published=p.published, language=p.language
+    )
 
 
 def gold_resolutions(p: GoldPassage) -> list[Resolution]:
@@ -175,7 +189,14 @@ def gold_resolutions(p: GoldPassage) -> list[Resolution]:
     for r in p.rows:
         if not r.place_id and not r.event:
             continue  # an unresolvable name that reports nothing
-        mention = Mention(p.passage_id, r.start, r.end, r.surface, "settlement" if r.kind not in _PRECISION else r.kind, r.surface.lower())
+        mention = Mention(
+            p.passage_id,
+            r.start,
+            r.end,
+            r.surface,
+            "settlement" if r.kind not in _PRECISION else r.kind,
+            r.surface.lower(),
+        )
         kind = r.kind if r.kind in _PRECISION else "settlement"
         # a gold id says the country only when it is a KATOTTG code
         country = "UA" if r.place_id.startswith("UA") else ""
@@ -197,9 +218,9 @@ def _match(row: GoldRow, claims: Sequence[Claim], exact: bool) -> Claim | None:
     for c in claims:
         same = (c.mention_start, c.mention_end) == (row.start, row.end)
         overlap = c.mention_start < row.end and row.start < c.mention_end
-        if same or (not exact and overlap):
-            if best is None or (best.event_type == "mention" and c.event_type != "mention"):
-                best = c
+        better = best is None or (best.event_type == "mention" and c.event_type != "mention")
+        if (same or (not exact and overlap)) and better:
+            best = c
     return best
 
 

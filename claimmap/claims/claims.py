@@ -109,13 +109,25 @@ COARSE: Mapping[str, str] = MappingProxyType(
 GAINS = frozenset({"territorial_capture", "recapture", "advance"})
 STRIKES = frozenset({"shelling", "air_drone_strike"})
 #: Sub-event detail values (``Claim.detail``); EVENT_TYPES.md documents each.
-DETAILS = ("artillery", "mortar", "mlrs", "missile", "kab", "drone", "fpv", "air",
-           "partial_control", "grey_zone")  # fmt: skip
+DETAILS = (
+    "artillery",
+    "mortar",
+    "mlrs",
+    "missile",
+    "kab",
+    "drone",
+    "fpv",
+    "air",
+    "partial_control",
+    "grey_zone",
+)
 OTHER_SIDE = {RU: UA, UA: RU}
 
 #: The English trigger table (kept as a name for readers and tests; every language has one).
 TRIGGERS: tuple[Trigger, ...] = LEXICONS["en"].triggers
-ANAPHORS: tuple[str, ...] = tuple(dict.fromkeys(a for lex in LEXICONS.values() for a in lex.anaphors))
+ANAPHORS: tuple[str, ...] = tuple(
+    dict.fromkeys(a for lex in LEXICONS.values() for a in lex.anaphors)
+)
 
 
 def coarse_type(event_type: str) -> str:
@@ -382,7 +394,7 @@ def extract_claims(
         fallback = para_source[1] if para_source[0] == para else outlet
         speaker = source_spans[-1][2] if source_spans else fallback
         enemy_here = OTHER_SIDE.get(SIDE_ACTOR.get(speaker.side, ""), enemy) if speaker else enemy
-        own_here = OTHER_SIDE[enemy_here] if enemy_here in OTHER_SIDE else ANY
+        own_here = OTHER_SIDE.get(enemy_here, ANY)
         speakers = [(s, e) for s, e, src in source_spans if src.kind != "military"]
         phrases = _actor_phrases(rx, low, lo, hi, enemy_here, own_here, speakers)
         subjects = [p for p in phrases if not _is_object(rx, low, p[0], p[1])]
@@ -602,21 +614,26 @@ class _Sentence:
         if hit.rule.detail or hit.rule.event_type not in STRIKES:
             return hit.rule.detail
         for other in self.hits:
-            if c_start <= other.start < c_end and other.rule.event_type in STRIKES:
-                if other.rule.detail:
-                    return other.rule.detail
+            strike = other.rule.event_type in STRIKES and other.rule.detail
+            if c_start <= other.start < c_end and strike:
+                return other.rule.detail
         return ""
 
     def _weapon(self, hit: _Hit, c_start: int, c_end: int) -> _Hit:
         """A strike named in the clause types an attack or harm ("a drone attacked", "killed
         in a drone strike"): ACLED types the event by its means, the harm is counted apart."""
         if hit.rule.event_type in STRIKES and not hit.rule.detail:  # "FPV drones struck"
-            armed = [h for h in self.hits if c_start <= h.start < c_end and h.rule.detail
-                     and h.rule.event_type in STRIKES]  # fmt: skip
+            armed = [
+                h
+                for h in self.hits
+                if c_start <= h.start < c_end and h.rule.detail and h.rule.event_type in STRIKES
+            ]
             return armed[0] if armed else hit
         if hit.rule.event_type not in ("assault", "civilian_harm"):
             return hit
-        strikes = [h for h in self.hits if c_start <= h.start < c_end and h.rule.event_type in STRIKES]
+        strikes = [
+            h for h in self.hits if c_start <= h.start < c_end and h.rule.event_type in STRIKES
+        ]
         if not strikes:
             return hit
         if hit.rule.event_type == "civilian_harm":
@@ -643,22 +660,25 @@ class _Sentence:
         status = self._status(hit, actor or ANY, c_start, source)
         side = SIDE_ACTOR.get(source.side, "") if source is not None else ""
         if not actor and side and hit.rule.event_type in GAINS:
+            # a side reports its own gains (and is denied by the other); a rejection said after the
+            # claim ("захоплення Басівки не відповідає дійсності, — ДПСУ") is the other side's
             where = self._source_where(hit.start)[1]
-            if status == "denied" and where == "after":
-                actor = OTHER_SIDE[side]  # "захоплення Басівки не відповідає дійсності, — ДПСУ"
-            else:
-                actor = side  # a side reports its own gains (and is denied by the other)
+            actor = OTHER_SIDE[side] if status == "denied" and where == "after" else side
             status = self._status(hit, actor, c_start, source)
-        elif not actor and side and hit.rule.event_type == "withdrawal":
-            if self._says(self.rx.confirm):
-                actor = side  # "В ВСУ признали отход": a side admits its own withdrawal
-                status = self._status(hit, actor, c_start, source)
+        elif (
+            not actor
+            and side
+            and hit.rule.event_type == "withdrawal"
+            and self._says(self.rx.confirm)
+        ):
+            actor = side  # "В ВСУ признали отход": a side admits its own withdrawal
+            status = self._status(hit, actor, c_start, source)
         actor = actor or ANY
         event_type = hit.rule.event_type
         country = {RU: "RU", UA: "UA"}.get(actor, "")
-        if event_type == "recapture" and res.place is not None and res.place.country_code:
-            if country and res.place.country_code != country:
-                event_type = "territorial_capture"  # "ВС РФ освободили Юнаковку": a capture
+        place_country = res.place.country_code if res.place is not None else ""
+        if event_type == "recapture" and country and place_country not in ("", country):
+            event_type = "territorial_capture"  # "ВС РФ освободили Юнаковку": a capture
         harm = event_type in STRIKES or event_type == "civilian_harm"
         target = "civilians" if event_type == "civilian_harm" else OTHER_SIDE.get(actor, "")
         return self._claim(
@@ -708,20 +728,24 @@ class _Sentence:
             return True
         if rx.not_place_before.search(low[max(self.lo, m.start - 40) : m.start]):
             return True  # "a resident of Velyka Pysarivka"
-        if res.place is not None and res.place.kind == "oblast" and rx.container_before.search(low[max(self.lo, m.start - 40) : m.start]):
+        if (
+            res.place is not None
+            and res.place.kind == "oblast"
+            and rx.container_before.search(low[max(self.lo, m.start - 40) : m.start])
+        ):
             return True  # "27 settlements in Sumy region"
         for s, e, _ in self.sources:
             if s <= m.start < e or m.start <= s < m.end:
                 return True  # "Sumy Oblast Military Administration", "Kyiv said", "заяву Москви"
-        if res.place is not None and res.place.kind in ("raion", "oblast"):
-            if any(r.place is not None and r.place.kind == "settlement" for r in inside):
-                return True  # the events are at the villages; the region only says where
+        villages = any(r.place is not None and r.place.kind == "settlement" for r in inside)
+        if villages and res.place is not None and res.place.kind in ("raion", "oblast"):
+            return True  # the events are at the villages; the region only says where
         if i and res.place is not None and inside[i - 1].place is not None:
             before = inside[i - 1]
             rank = _KIND_RANK.get(res.place.kind, 0)
-            if rank > _KIND_RANK.get(before.place.kind, 0) and rank in (1, 2, 3):
-                if rx.container_gap.match(low[before.mention.end : m.start]):
-                    return True  # "Novenke, Sumy oblast": the oblast only says where
+            bigger = rank > _KIND_RANK.get(before.place.kind, 0) and rank in (1, 2, 3)
+            if bigger and rx.container_gap.match(low[before.mention.end : m.start]):
+                return True  # "Novenke, Sumy oblast": the oblast only says where
         return False
 
     def claims(self, inside: list[Resolution]) -> list[Claim]:
@@ -737,7 +761,11 @@ class _Sentence:
             after = [h for h in self.hits if m.end <= h.start < c_end]
             gap = self._masked(m.end, after[0].start, inside) if after else ""
             passive = after and rx.passive_gap.match(gap) and not gap.rstrip().endswith(",")
-            if passive and before and not re.sub(r"\b(?:and|or|та|і|й|и|а)\b", "", gap).strip(" \x00,"):
+            if (
+                passive
+                and before
+                and not re.sub(r"\b(?:and|or|та|і|й|и|а)\b", "", gap).strip(" \x00,")
+            ):
                 passive = False  # "удару БпЛА по Есмані загинула": the trigger before binds
             if passive:
                 hit, weight, window = after[0], 1.0, m.start  # "X was captured", "X fell"

@@ -23,7 +23,9 @@ from claimmap.errors import ClaimInputError
 MAX_SENTENCE_CHARS = 2000
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 #: A line with no closing punctuation, then a line that starts like a sentence.
-_TITLE_BREAK = re.compile(r"(?<=[^\s.!?…:;,\-–—(\[«„“\"'])[^\S\n]*\n(?=[^\S\n]*[\"«“„']?[^\W\d_a-zа-яіїєґё])")
+_TITLE_BREAK = re.compile(
+    r"(?<=[^\s.!?…:;,\-–—(\[«„“\"'])[^\S\n]*\n(?=[^\S\n]*[\"«“„']?[^\W\d_a-zа-яіїєґё])"
+)
 _SPACES = re.compile(r"\s*")
 
 

@@ -49,7 +49,8 @@ _DEFAULT: tuple[tuple[str, str, str, str], ...] = (
     ("Russian Ministry of Defence", "RU", "official",
      r"russian (?:ministry of defen[cs]e|defen[cs]e ministry|mod)|russia'?s? (?:ministry of "
      r"defen[cs]e|defen[cs]e ministry|mod|military|army)|(?:the )?kremlin|"
-     r"(?:заяв\w*|заявлени\w*|твердженн\w*|утверждени\w*) москв\w*|moscow(?='s|\s+(?:has |have |did not |didn't )?(?:said|says|say|claim|claimed|claims|"
+     r"(?:заяв\w*|заявлени\w*|твердженн\w*|утверждени\w*) москв\w*|moscow(?='s|\s+(?:has |"
+     r"have |did not |didn't )?(?:said|says|say|claim|claimed|claims|"
      r"denied|stated|reported|announced|confirmed|rejected))|"
      r"russia(?=\s+(?:has |have )?(?:said|says|claimed|claims|stated|announced|reported))|"
      r"москв\w*(?=\s+(?:заяв|повідом|сообщ|утвержд|стверджу))|минобороны(?: россии| рф)?|"
@@ -114,7 +115,8 @@ _DEFAULT: tuple[tuple[str, str, str, str], ...] = (
     ("Ukrainian sources", "UA", "generic",
      r"ukrainian (?:sources|officials?|media|authorities|military sources|commanders?|"
      r"forces said|telegram channels)|українськ\w* (?:джерел\w*|сми|військов\w* (?:джерел\w*)?)|"
-     r"украинск\w* (?:источник\w*|сми|ведомств\w*)|suspilne|суспільне|ukrinform|укрінформ|укринформ|"
+     r"украинск\w* (?:источник\w*|сми|ведомств\w*)|suspilne|суспільне|ukrinform|укрінформ|"
+     r"укринформ|"
      r"ukrainska pravda|українська правда|rbc-ukraine|рбк-україна|"
      r"(?:в |у )?(?:всу|зсу)(?=\s+(?:признал|визнал|заяв|сообщ|повідом))"),
     # --- independent monitors -------------------------------------------------------------

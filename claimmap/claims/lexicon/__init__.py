@@ -72,7 +72,9 @@ class Lexicon:
     generic_sources: str  #: pronouns and empty nouns that are not a source
     source_nouns: frozenset[str]  #: nouns that make a lower-case phrase a source
     report_noun: str
-    not_place_after: str  #: after a mention, makes it part of another name ("Oblast Military Administration")
+    not_place_after: (
+        str  #: after a mention, makes it part of another name ("Oblast Military Administration")
+    )
     container_gap: str  #: between a place and an area it lies in ("X, Sumy oblast", "X у Сумській")
     killed: str  #: group ``n``: a stated number of dead
     injured: str  #: group ``n``: a stated number of wounded

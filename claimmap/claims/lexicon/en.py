@@ -27,7 +27,10 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger(
         "territorial_capture",
-        (r"(?:partial(?:ly)?|part of) (?:control|captured|occupied)|partially (?:control|hold)\w*",),
+        (
+            r"(?:partial(?:ly)?|part of) (?:control|captured|occupied)|partially (?:control|"
+            r"hold)\w*",
+        ),
         detail="partial_control",
     ),
     Trigger("armed_clash", (r"gr[ae]y zone",), detail="grey_zone", situation=True),
@@ -56,7 +59,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "recapture",
         (
-            r"(?:push|drove|drive|drives|driven|pushed|forced|kicked)(?:s|ing)? (?:\w+ ){0,3}out of|"
+            r"(?:push|drove|drive|drives|driven|pushed|forced|kicked)(?:s|"
+            r"ing)? (?:\w+ ){0,3}out of|"
             r"expelled (?:\w+ ){0,3}from",
         ),
     ),
@@ -196,7 +200,8 @@ ACTORS: tuple[tuple[str, str], ...] = (
         r"armed forces of the russian federation|rf armed forces|occupiers|occupying forces|"
         r"invaders|north korean (?:troops|forces|soldiers)|"
         r"(?:units|troops|elements) of the [\"'‘“]?(?:sever|north)[\"'’”]? group(?: of forces)?|"
-        r"northern group(?: of)? forces|(?:the )?[\"'‘“]?(?:sever|north)[\"'’”]? group(?: of forces)?|"
+        r"northern group(?: of)? forces|(?:the )?[\"'‘“]?(?:sever|"
+        r"north)[\"'’”]? group(?: of forces)?|"
         r"russia(?=\s+(?:\w+s|\w+ed|has|have|had|took|struck|hit)\b)",
     ),
     (
@@ -210,7 +215,8 @@ ACTORS: tuple[tuple[str, str], ...] = (
     (
         ENEMY,
         r"the enemy(?! (?:losses|pressure|'s))|"
-        r"enemy (?:forces|troops|units|soldiers|assault groups?|infantry|drones?|artillery|aviation)",
+        r"enemy (?:forces|troops|units|soldiers|assault groups?|infantry|drones?|artillery|"
+        r"aviation)",
     ),
     (OWN, r"our (?:defenders|forces|troops|soldiers|units|servicemen|fighters|assault groups?)"),
 )
@@ -228,7 +234,8 @@ LEXICON = Lexicon(
     agent_before=r"\b(?:by|to)\s+(?:the\s+)?$",
     clause_break=(
         r";|:|\s[—–]\s|—|, (?:while|whereas|where|which|but|as|although|though|however|when|"
-        r"since|because|meanwhile|even as|after|before|so as to|in order to)\b|\sto avoid\b|\s(?:while|whereas|but)\s|"
+        r"since|because|meanwhile|even as|after|before|so as to|in order to)\b|\sto avoid\b|"
+        r"\s(?:while|whereas|but)\s|"
         r",?\s(?:and|but) (?=(?:also |then )?(?:\w+(?:ed|ing)|took|struck|fell|withdrew|retook|"
         r"hit|made|began)\b)"
     ),
@@ -245,7 +252,8 @@ LEXICON = Lexicon(
     not_before=r"(?:\b(?:not|no|never|without)\b|n't)(?:\s+\w+){0,3}\s*$",
     denial=(
         r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|debunk(?:s|ed|ing)?|"
-        r"(?:reject|dismiss)(?:s|ed|es|ing)? (?:\w+'s |the )?(?:claims?|reports?)|false|fake|untrue|"
+        r"(?:reject|dismiss)(?:s|ed|es|ing)? (?:\w+'s |the )?(?:claims?|reports?)|false|fake|"
+        r"untrue|"
         r"disinformation|not true|unreliable|no truth|propaganda|"
         r"(?:does|do) not correspond to (?:reality|the facts))\b"
     ),
@@ -266,8 +274,14 @@ LEXICON = Lexicon(
         r"^(?:\s|,|\x00|\band\b|\bor\b)*(?:\b(?:was|were|is|are|has|have|had|been|being|"
         r"reportedly|also|now|finally|completely|fully|again|allegedly)\b\s*)*$"
     ),
-    anaphors=("there", "in the area", "in that area", "in this area", "on this front",
-              "on that front"),  # fmt: skip
+    anaphors=(
+        "there",
+        "in the area",
+        "in that area",
+        "in this area",
+        "on this front",
+        "on that front",
+    ),
     container_before=(
         r"(?:settlements|villages|towns|communities|hromadas|localities|areas|districts|places) "
         r"(?:in|of|across) (?:the )?$"
@@ -330,7 +344,19 @@ LEXICON = Lexicon(
     ),
     adjectives=((RU, r"russian"), (UA, r"ukrainian"), (ENEMY, r"enemy")),
     numbers=MappingProxyType(
-        {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-         "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-    ),  # fmt: skip
+        {
+            "a": 1,
+            "an": 1,
+            "one": 1,
+            "two": 2,
+            "three": 3,
+            "four": 4,
+            "five": 5,
+            "six": 6,
+            "seven": 7,
+            "eight": 8,
+            "nine": 9,
+            "ten": 10,
+        }
+    ),
 )

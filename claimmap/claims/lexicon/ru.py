@@ -1,4 +1,4 @@
-"""Russian claims vocabulary (Russian MoD, TASS, RIA, war bloggers, Russian-language Ukrainian media).
+"""Russian claims vocabulary (Russian MoD, TASS, RIA, war bloggers, Ukrainian media in Russian).
 
 A Russian source that says *освобождён* means a Russian capture: the trigger says ``recapture``
 and the actor (or, failing that, who is speaking) tells the side.
@@ -92,7 +92,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "armed_clash",
         (
-            r"отбил\w* (?:\d+ |несколько |очередн\w* )?(?:\w+ )?(?:атак\w*|штурм\w*|наступ\w*|попыт\w*)",
+            r"отбил\w* (?:\d+ |несколько |очередн\w* )?(?:\w+ )?(?:атак\w*|штурм\w*|наступ\w*|"
+            r"попыт\w*)",
             r"отражен\w*|отрази\w*|отража\w*|сдержива\w*|атаки отбиты|отбиты",
         ),
         reverse=True,
@@ -106,8 +107,9 @@ TRIGGERS: tuple[Trigger, ...] = (
         ),
         move=True,
     ),
-    Trigger("shelling", (r"рсзо|реактивн\w* систем\w*|град\w*(?= )|ураган\w*|смерч\w*",),
-            detail="mlrs"),  # fmt: skip
+    Trigger(
+        "shelling", (r"рсзо|реактивн\w* систем\w*|град\w*(?= )|ураган\w*|смерч\w*",), detail="mlrs"
+    ),
     Trigger("shelling", (r"ракет\w*|искандер\w*|баллистик\w*",), detail="missile"),
     Trigger("shelling", (r"миномет\w*|минометн\w*|миномёт\w*",), detail="mortar"),
     Trigger(
@@ -123,11 +125,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("air_drone_strike", (r"fpv[- ]?\w*|фпв[- ]?\w*",), detail="fpv"),
     Trigger(
         "air_drone_strike",
-        (r"каб(?:ы|ами|ов|ом|у)?\b|управляем\w* (?:авиа)?бомб\w*|авиабомб\w*|авиаудар\w*|"
-         r"авиаци\w*|сбросил\w*|фаб(?:ы|ов|ами)?\b|одаб\w*",),
+        (
+            r"каб(?:ы|ами|ов|ом|у)?\b|управляем\w* (?:авиа)?бомб\w*|авиабомб\w*|авиаудар\w*|"
+            r"авиаци\w*|сбросил\w*|фаб(?:ы|ов|ами)?\b|одаб\w*",
+        ),
         actor=RU,
         detail="kab",
-    ),  # fmt: skip
+    ),
     Trigger(
         "air_drone_strike",
         (r"шахед\w*|герань|герани|ланцет\w*|молни\w*",),
@@ -142,9 +146,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("shelling", (r"удар(?:ы|ов|ом|у|ами)?\b|нанесли удар\w*|поразил\w*|пораж\w*",)),
     Trigger(
         "civilian_harm",
-        (
-            r"погиб\w*|погибш\w*|ранен\w*|пострада\w*|травмир\w*|убит\w*|убийств\w*",
-        ),
+        (r"погиб\w*|погибш\w*|ранен\w*|пострада\w*|травмир\w*|убит\w*|убийств\w*",),
         detail="casualties",
     ),
     Trigger(
@@ -177,8 +179,11 @@ ACTORS: tuple[tuple[str, str], ...] = (
     ),
     (ANY, r"обе стороны|обеих сторон|стороны конфликта"),
     (ENEMY, r"противник(?:а|у|ом|е)?\b|враг(?:а|у|ом|и|ов)?\b|неприятел\w*"),
-    (OWN, r"наш\w* (?:бойц\w*|воин\w*|военн\w*|подразделени\w*|сил\w*|войск\w*|ребят\w*|"
-          r"штурмовик\w*|десантник\w*)"),  # fmt: skip
+    (
+        OWN,
+        r"наш\w* (?:бойц\w*|воин\w*|военн\w*|подразделени\w*|сил\w*|войск\w*|ребят\w*|"
+        r"штурмовик\w*|десантник\w*)",
+    ),
 )
 
 _N = r"\d+|один|одна|одно|двое|двух|трое|трех|трёх|четверо|четырех|четырёх|пятеро"
@@ -224,7 +229,10 @@ LEXICON = Lexicon(
         r"окончательно|снова|вновь|ещё|еще|до сих пор|не)\b\s*)*$"
     ),
     anaphors=("там",),
-    container_before=r"(?:громад\w*|населенн\w* пункт\w*|населённ\w* пункт\w*|сел\w*|район\w*|город\w*)\s+$",
+    container_before=(
+        r"(?:громад\w*|населенн\w* пункт\w*|населённ\w* пункт\w*|сел\w*|район\w*|"
+        r"город\w*)\s+$"
+    ),
     not_place_before=r"(?:уроженц\w*|глав\w*|мэр\w*)\s+$",
     direction=(
         r"^\s*(?:в\s+)?(?:\d[\d.,]*\s*(?:км|километр\w*)\s+(?:\w+\s+)?(?:от|к)|"
@@ -284,7 +292,19 @@ LEXICON = Lexicon(
     actor_after=True,
     adjectives=((RU, r"российск\w*"), (UA, r"украинск\w*"), (ENEMY, r"вражеск\w*")),
     numbers=MappingProxyType(
-        {"один": 1, "одна": 1, "одно": 1, "двое": 2, "двух": 2, "трое": 3, "трех": 3,
-         "трёх": 3, "четверо": 4, "четырех": 4, "четырёх": 4, "пятеро": 5}
-    ),  # fmt: skip
+        {
+            "один": 1,
+            "одна": 1,
+            "одно": 1,
+            "двое": 2,
+            "двух": 2,
+            "трое": 3,
+            "трех": 3,
+            "трёх": 3,
+            "четверо": 4,
+            "четырех": 4,
+            "четырёх": 4,
+            "пятеро": 5,
+        }
+    ),
 )
