@@ -163,6 +163,7 @@ class _Rx:
     preposed: re.Pattern[str]
     reports_say: re.Pattern[str]
     speech: re.Pattern[str]
+    speech_after: re.Pattern[str]
     unattributed: re.Pattern[str]
     generic_sources: re.Pattern[str]
     report_noun: re.Pattern[str]
@@ -212,6 +213,7 @@ def _rx(language: str) -> _Rx:
         ),
         preposed=c(rf"\s+(?:has\s+|have\s+)?(?:{lex.attr_verbs})\b", re.IGNORECASE),
         reports_say=c(lex.reports_say, re.IGNORECASE),
+        speech_after=c(rf"[,\"”’»]\s*[—–-]?\s*(?:{lex.attr_verbs})(?!\w)"),
         speech=c(rf"(?<!\w)(?:{lex.attr_verbs}|acknowledg\w*|визнан\w*|признани\w*)(?!\w)"),
         unattributed=c(lex.unattributed, re.IGNORECASE),
         generic_sources=c(lex.generic_sources, re.IGNORECASE),
@@ -441,7 +443,10 @@ def extract_claims(
             last_events = (para, events)
         elif inside:
             last_events = (para, [])
-        if subjects:
+        named = [c.actor for c in made if c.event_type != "mention" and c.actor != ANY]
+        if named:
+            para_actor = (para, named[-1])  # the paragraph's last event says who acts
+        elif subjects:
             para_actor = (para, subjects[-1][2])
         if attribution:
             para_attr = (para, attribution)
@@ -556,8 +561,10 @@ class _Sentence:
         ]
         if subjects:
             found = subjects[-1][2]
-        elif within:  # "pushed Russian troops out of": the phrase inside is the one pushed
-            return OTHER_SIDE.get(within[0], ANY)
+        elif within and hit.rule.event_type == "recapture":
+            return OTHER_SIDE.get(within[0], ANY)  # "pushed Russian troops out of"
+        elif within:
+            return within[0]  # "ударами російських безпілотників"
         if not found:
             for start, _, actor in self.phrases:
                 if hit.end <= start < c_end and rx.agent_before.search(
@@ -648,6 +655,14 @@ class _Sentence:
         source = self._source(hit.start)
         hit = self._weapon(hit, c_start, c_end)
         actor = self._actor_for(hit, c_start, c_end)
+        where = self._source_where(hit.start)[1]
+        side = SIDE_ACTOR.get(source.side, "") if source is not None else ""
+        if not actor and side and where != "fallback" and hit.rule.event_type in GAINS:
+            # a side reports its own gains ("Russia said its troops had recaptured"); a rejection
+            # said after the claim ("захоплення Басівки не відповідає дійсності, — ДПСУ") is the
+            # other side's, so the claimant is the side opposite
+            denied = self._status(hit, ANY, c_start, source) == "denied"
+            actor = OTHER_SIDE[side] if denied and where == "after" else side
         if not actor:
             inherit = hit.rule.event_type != "armed_clash" and hit.rule.detail != "displacement"
             actor = hit.rule.actor or (self.inherited if inherit else "")
@@ -724,13 +739,13 @@ class _Sentence:
         """A container of the place before it, part of a longer name, or a speaker."""
         res, low, rx = inside[i], self.low, self.rx
         m = res.mention
-        if rx.not_place_after.match(low, m.end):
+        if rx.not_place_after.match(low[m.end : m.end + 80]):
             return True
         if rx.not_place_before.search(low[max(self.lo, m.start - 40) : m.start]):
             return True  # "a resident of Velyka Pysarivka"
         if (
             res.place is not None
-            and res.place.kind == "oblast"
+            and res.place.kind in ("raion", "oblast")
             and rx.container_before.search(low[max(self.lo, m.start - 40) : m.start])
         ):
             return True  # "27 settlements in Sumy region"
@@ -751,6 +766,7 @@ class _Sentence:
     def claims(self, inside: list[Resolution]) -> list[Claim]:
         out: list[Claim] = []
         rx = self.rx
+        landmarks: set[int] = set()
         for i, res in enumerate(inside):
             m = res.mention
             if self._not_a_place(inside, i):
@@ -774,15 +790,19 @@ class _Sentence:
                 ends = [r.mention.end for r in inside[:i] if r.mention.end <= m.start]
                 window = max([*ends, hit.end])
                 between = self.low[window : m.start]
-                landmark = rx.direction.search(between) or (
+                later = any(r.mention.start < c_end for r in inside[i + 1 :])
+                landmark = (rx.direction.search(between) and (window > hit.end or later)) or (
                     window > hit.end
+                    and i - 1 not in landmarks  # "north of Sumy, near Yablunivka"
                     and rx.reference.search(between)
                     and not rx.list_near.search(between)
                     and not rx.list_gap.match(between)
                 )
                 if landmark:
+                    landmarks.add(i)
+                if landmark or rx.speech_after.search(self.low, hit.end, m.start):
                     out.append(self._mention(res))  # "captured A, 10 km from B": B is a landmark
-                    continue
+                    continue  # "…гриміли бої, розповідає Олег, мешканець X": X is the speaker's
             elif after:
                 hit, weight, window = after[0], 0.8, m.start
             else:

@@ -69,8 +69,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         (
             r"assault(?:s|ed|ing)?|stormed|storming|counter-?attack(?:s|ed|ing)?",
             r"attack(?:s|ed|ing)?|offensives? (?:on|against)|offensive actions?",
-            r"(?:has |have )?entered|(?:attempt|tri)(?:s|ed|ing|es|y)? to (?:break through|"
-            r"storm|push)|crawled through|infiltrated",
+            r"(?:has |have )?entered|crawled through|infiltrated",
         ),
     ),
     Trigger(
@@ -106,7 +105,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "armed_clash",
         (
-            r"(?:repel(?:s|led|ling)?|repuls(?:e|es|ed|ing))(?: (?:an?|the|several|\d+))?"
+            r"(?:repel(?:s|led|ling)?|repuls(?:e|es|ed|ing))(?: (?:an?|the|several|\d+|two|three))?"
             r"(?: (?:russian|ukrainian|enemy))?(?: (?:attacks?|assaults?|offensives?))?",
         ),
         reverse=True,
@@ -141,7 +140,10 @@ TRIGGERS: tuple[Trigger, ...] = (
         ),
         detail="artillery",
     ),
-    Trigger("shelling", (r"struck|strikes? (?:on|against)|hit (?:the|a)\b",)),
+    Trigger(
+        "shelling",
+        (r"struck|strikes? (?:on|against)|hit (?:the|a)\b|destroyed|damaged|hit by",),
+    ),
     Trigger(
         "air_drone_strike",
         (r"fpvs?(?:[- ]drones?)?(?:[- ](?:strikes?|attacks?))?",),
@@ -240,7 +242,8 @@ LEXICON = Lexicon(
         r"hit|made|began)\b)"
     ),
     hypothetical=(
-        r"\b(?:could|would|might(?! have)|may(?! have|\s*\d)|if|unless|should|"
+        r"\b(?:could|would|might(?! have)|if|unless|should|trying to|tried to|"
+        r"(?<!since )(?<!in )(?<!of )(?<!early )(?<!late )may(?! have|\s*\d)|"
         r"(?:threaten|intend|aim|seek|hope|want|tr)(?:s|ed|ing|y|ies|ied)? to|"
         r"plan(?:s|ned|ning)? to|prepar(?:e|es|ed|ing) to|attempt(?:s|ed|ing)? to|"
         r"in order to|likely to|expected to|set to|about to|capable of)\b"
@@ -255,6 +258,7 @@ LEXICON = Lexicon(
         r"(?:reject|dismiss)(?:s|ed|es|ing)? (?:\w+'s |the )?(?:claims?|reports?)|false|fake|"
         r"untrue|"
         r"disinformation|not true|unreliable|no truth|propaganda|"
+        r"(?:attempts?|attacks?|assaults?) (?:\w+ ){0,3}(?:failed|was thwarted|were thwarted)|"
         r"(?:does|do) not correspond to (?:reality|the facts))\b"
     ),
     confirm=(
@@ -288,7 +292,8 @@ LEXICON = Lexicon(
     ),
     not_place_before=r"(?:native|natives|mayor|governor) of (?:the )?$",
     direction=(
-        r"^\s*(?:\d[\d.,]*\s*(?:km|kilomet(?:re|er)s?|miles?)\s+(?:\w+\s+)?(?:of|from)|"
+        r"(?:\d[\d.,]*\s*(?:km|kilomet(?:re|er)s?|miles?)\s+(?:\(\d+ (?:miles|km)\)\s+)?"
+        r"(?:\w+\s+)?(?:of|from)|"
         r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+(?:the\s+)?$"
     ),
     list_near=r"\b(?:and|or|as well as)\s+(?:[\w'-]+\s+){0,3}$",
