@@ -652,42 +652,38 @@ class _Sentence:
         self, res: Resolution, hit: _Hit, weight: float, span: tuple[int, int], role: str
     ) -> Claim:
         c_start, c_end = self.clause(hit.start)
-        source = self._source(hit.start)
+        source, where = self._source_where(hit.start)
         hit = self._weapon(hit, c_start, c_end)
         actor = self._actor_for(hit, c_start, c_end)
-        where = self._source_where(hit.start)[1]
         side = SIDE_ACTOR.get(source.side, "") if source is not None else ""
-        if not actor and side and where != "fallback" and hit.rule.event_type in GAINS:
-            # a side reports its own gains ("Russia said its troops had recaptured"); a rejection
-            # said after the claim ("захоплення Басівки не відповідає дійсності, — ДПСУ") is the
-            # other side's, so the claimant is the side opposite
-            denied = self._status(hit, ANY, c_start, source) == "denied"
-            actor = OTHER_SIDE[side] if denied and where == "after" else side
+        # A side reports its own gains ("Russia said its troops had recaptured"); a rejection said
+        # after the claim ("захоплення Басівки не відповідає дійсності, — ДПСУ") is the other
+        # side's, so the claimant is the side opposite; "gave no acknowledgement" says nothing.
+        claimant = ""
+        if side and hit.rule.event_type in GAINS:
+            if not self.rx.unconfirmed.search(self.low, self.lo, self.hi):
+                denied = self._status(hit, ANY, c_start, source) == "denied"
+                claimant = OTHER_SIDE[side] if denied and where == "after" else side
+        if not actor and where != "fallback":
+            actor = claimant
         if not actor:
             inherit = hit.rule.event_type != "armed_clash" and hit.rule.detail != "displacement"
             actor = hit.rule.actor or (self.inherited if inherit else "")
             if actor and not hit.rule.actor:
                 weight *= 0.9
         if not actor and source is not None and hit.rule.event_type in STRIKES:
-            side = SIDE_ACTOR.get(source.side, "")
             # an authority reports strikes on its area; a side's military, its own strikes
             actor = OTHER_SIDE.get(side, "") if source.kind == "authority" else side
-        status = self._status(hit, actor or ANY, c_start, source)
-        side = SIDE_ACTOR.get(source.side, "") if source is not None else ""
-        if not actor and side and hit.rule.event_type in GAINS:
-            # a side reports its own gains (and is denied by the other); a rejection said after the
-            # claim ("захоплення Басівки не відповідає дійсності, — ДПСУ") is the other side's
-            where = self._source_where(hit.start)[1]
-            actor = OTHER_SIDE[side] if status == "denied" and where == "after" else side
-            status = self._status(hit, actor, c_start, source)
-        elif (
+        if not actor:
+            actor = claimant  # the article's outlet reports its side's gains
+        if (
             not actor
             and side
             and hit.rule.event_type == "withdrawal"
             and self._says(self.rx.confirm)
         ):
             actor = side  # "В ВСУ признали отход": a side admits its own withdrawal
-            status = self._status(hit, actor, c_start, source)
+        status = self._status(hit, actor or ANY, c_start, source)
         actor = actor or ANY
         event_type = hit.rule.event_type
         country = {RU: "RU", UA: "UA"}.get(actor, "")

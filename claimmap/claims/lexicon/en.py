@@ -298,7 +298,8 @@ LEXICON = Lexicon(
     ),
     list_near=r"\b(?:and|or|as well as)\s+(?:[\w'-]+\s+){0,3}$",
     unconfirmed=(
-        r"\b(?:no|not|without|never)\s+(?:\w+\s+){0,2}(?:confirm\w*|verif\w*|evidence)|"
+        r"\b(?:no|not|without|never)\s+(?:\w+\s+){0,2}(?:confirm\w*|verif\w*|evidence|"
+        r"acknowledg\w*)|"
         r"\bunconfirmed\b|\bnot (?:been )?(?:independently )?(?:confirmed|verified)"
     ),
     denial_anaphor=(
