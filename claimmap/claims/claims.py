@@ -660,10 +660,10 @@ class _Sentence:
         # after the claim ("захоплення Басівки не відповідає дійсності, — ДПСУ") is the other
         # side's, so the claimant is the side opposite; "gave no acknowledgement" says nothing.
         claimant = ""
-        if side and hit.rule.event_type in GAINS:
-            if not self.rx.unconfirmed.search(self.low, self.lo, self.hi):
-                denied = self._status(hit, ANY, c_start, source) == "denied"
-                claimant = OTHER_SIDE[side] if denied and where == "after" else side
+        unconfirmed = self.rx.unconfirmed.search(self.low, self.lo, self.hi)
+        if side and hit.rule.event_type in GAINS and not unconfirmed:
+            denied = self._status(hit, ANY, c_start, source) == "denied"
+            claimant = OTHER_SIDE[side] if denied and where == "after" else side
         if not actor and where != "fallback":
             actor = claimant
         if not actor:
