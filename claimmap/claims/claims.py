@@ -729,7 +729,11 @@ class _Sentence:
         )
 
     def _hypothetical(self, hit: _Hit) -> bool:
-        return bool(self.rx.hypothetical.search(self.low, *self.clause(hit.start)))
+        """A hypothetical word before the trigger in its clause, or just after it ("its capture
+        could disrupt"); one further on belongs to another statement ("..., adding that Russian
+        units could try to storm Yunakivka")."""
+        c_start, c_end = self.clause(hit.start)
+        return bool(self.rx.hypothetical.search(self.low, c_start, min(c_end, hit.end + 24)))
 
     def _not_a_place(self, inside: list[Resolution], i: int) -> bool:
         """A container of the place before it, part of a longer name, or a speaker."""

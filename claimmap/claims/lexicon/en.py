@@ -67,7 +67,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "assault",
         (
-            r"assault(?:s|ed|ing)?|stormed|storming|counter-?attack(?:s|ed|ing)?",
+            r"assault(?:s|ed|ing)?|storm(?:s|ed|ing)?|counter-?attack(?:s|ed|ing)?",
             r"attack(?:s|ed|ing)?|offensives? (?:on|against)|offensive actions?",
             r"(?:has |have )?entered|crawled through|infiltrated",
         ),
@@ -236,13 +236,14 @@ LEXICON = Lexicon(
     agent_before=r"\b(?:by|to)\s+(?:the\s+)?$",
     clause_break=(
         r";|:|\s[—–]\s|—|, (?:while|whereas|where|which|but|as|although|though|however|when|"
-        r"since|because|meanwhile|even as|after|before|so as to|in order to)\b|\sto avoid\b|"
+        r"since|because|meanwhile|even as|after|before|so as to|in order to|adding that)\b|\sto avoid\b|"
         r"\s(?:while|whereas|but)\s|"
         r",?\s(?:and|but) (?=(?:also |then )?(?:\w+(?:ed|ing)|took|struck|fell|withdrew|retook|"
         r"hit|made|began)\b)"
     ),
     hypothetical=(
         r"\b(?:could|would|might(?! have)|if|unless|should|trying to|tried to|"
+        r"(?:sent|ordered|tasked|told) to|"
         r"(?<!since )(?<!in )(?<!of )(?<!early )(?<!late )may(?! have|\s*\d)|"
         r"(?:threaten|intend|aim|seek|hope|want|tr)(?:s|ed|ing|y|ies|ied)? to|"
         r"plan(?:s|ned|ning)? to|prepar(?:e|es|ed|ing) to|attempt(?:s|ed|ing)? to|"
