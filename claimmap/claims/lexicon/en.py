@@ -236,7 +236,8 @@ LEXICON = Lexicon(
     agent_before=r"\b(?:by|to)\s+(?:the\s+)?$",
     clause_break=(
         r";|:|\s[—–]\s|—|, (?:while|whereas|where|which|but|as|although|though|however|when|"
-        r"since|because|meanwhile|even as|after|before|so as to|in order to|adding that)\b|\sto avoid\b|"
+        r"since|because|meanwhile|even as|after|before|so as to|in order to|adding that)\b|"
+        r"\sto avoid\b|"
         r"\s(?:while|whereas|but)\s|"
         r",?\s(?:and|but) (?=(?:also |then )?(?:\w+(?:ed|ing)|took|struck|fell|withdrew|retook|"
         r"hit|made|began)\b)"
