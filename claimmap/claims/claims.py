@@ -120,6 +120,8 @@ DETAILS = (
     "air",
     "partial_control",
     "grey_zone",
+    "casualties",
+    "displacement",
 )
 OTHER_SIDE = {RU: UA, UA: RU}
 
