@@ -136,8 +136,11 @@ def test_attribution_and_status_words(language: str, text: str, field: str) -> N
 
 @pytest.mark.parametrize(
     ("language", "text", "speaker"),
-    [("uk", "Ворог атакував, заявив Генштаб", "заявив"), ("ru", "Противник атаковал, заявил губернатор", "заявил")],
-)  # fmt: skip
+    [
+        ("uk", "Ворог атакував, заявив Генштаб", "заявив"),
+        ("ru", "Противник атаковал, заявил губернатор", "заявил"),
+    ],
+)
 def test_postposed_speech_verbs(language: str, text: str, speaker: str) -> None:
     assert _rx(language).speech.search(_lower(text)).group() == speaker
 

@@ -49,7 +49,8 @@ def test_kyiv_and_moscow_are_sources_only_when_they_speak() -> None:
 
 def test_every_built_in_row_has_a_known_side_and_kind() -> None:
     for s in default_sources().sources:
-        assert s.side in SIDES and s.kind in KINDS, s
+        assert s.side in SIDES, s
+        assert s.kind in KINDS, s
 
 
 def test_a_user_tsv_adds_and_replaces_rows(tmp_path: Path) -> None:
@@ -94,8 +95,7 @@ def test_bad_tables_raise_one_clear_error(
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     with pytest.raises(SourceTableError, match=message) as err:
-        table = load_sources(path)
-        table.find("anything")
+        load_sources(path).find("anything")
     assert isinstance(err.value, ClaimMapError)
     assert isinstance(err.value, ValueError)
 
