@@ -343,3 +343,23 @@ def test_closed_store_raises_storage_error(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(StorageError, match=r"x\.db: error while reading"):
         store.articles()
+
+
+def test_issue_11_fields_round_trip(store: SQLiteStore) -> None:
+    a = analysis("a11")
+    rich = dataclasses.replace(
+        a.claims[0], language="uk", detail="kab", target_side="Ukrainian forces",
+        source="General Staff of Ukraine", source_side="UA", source_kind="official",
+        situation=True, hedged=True, killed=2, injured=5, denied_by="a11:40:60",
+    )  # fmt: skip
+    store.save_analysis(dataclasses.replace(a, claims=(rich,)))
+    [back] = store.claims("a11")
+    assert back == rich
+    assert back.situation is True
+    event = Event(
+        "e11", "assault", "Russian forces", "claimed", MYROPILLIA, 1, (rich,), 1, 1, 1,
+        detail="kab", target_side="Ukrainian forces", sides=("RU", "UA"), monitors=("ISW",),
+        n_sides=2, n_monitors=1, situation=True, killed=2, injured=5, denials=1,
+    )  # fmt: skip
+    store.replace_events([event])
+    assert store.events() == [event]
