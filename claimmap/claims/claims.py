@@ -408,7 +408,8 @@ def extract_claims(
         if not attribution and source_spans:
             attribution = text[source_spans[0][0] : source_spans[0][1]]
         inherited = para_actor[1] if para_actor[0] == para else ""
-        hits = _find_triggers(rx, low, lo, hi)
+        anaphoric = not inside and len({r.place.place_id for r in previous if r.place}) == 1
+        hits = _find_triggers(rx, low, lo, hi) if inside or anaphoric else []
         sentence = _Sentence(
             rx=rx,
             text=text,
@@ -424,8 +425,8 @@ def extract_claims(
             sentence=text[lo:hi],
             sources=source_spans,
             fallback=fallback,
-            killed=_count(rx, rx.killed, low[lo:hi]),
-            injured=_count(rx, rx.injured, low[lo:hi]),
+            killed=_count(rx, rx.killed, low[lo:hi]) if inside else 0,
+            injured=_count(rx, rx.injured, low[lo:hi]) if inside else 0,
             enemy=enemy_here,
             own=own_here,
         )

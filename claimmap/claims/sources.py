@@ -153,7 +153,10 @@ class SourceTable:
         """Every source named in ``low[lo:hi]`` (lower-cased text), longest first at a start."""
         hi = len(low) if hi is None else hi
         found: list[tuple[int, int, Source]] = []
-        for source, regex in _compiled(self):
+        rows, anything = _compiled(self)
+        if anything.search(low, lo, hi) is None:
+            return found  # most sentences name no source: one pass says so
+        for source, regex in rows:
             found.extend((m.start(), m.end(), source) for m in regex.finditer(low, lo, hi))
         found.sort(key=lambda f: (f[0], -f[1]))
         kept: list[tuple[int, int, Source]] = []
@@ -176,14 +179,18 @@ class SourceTable:
 
 
 @cache
-def _compiled(table: SourceTable) -> tuple[tuple[Source, re.Pattern[str]], ...]:
+def _compiled(
+    table: SourceTable,
+) -> tuple[tuple[tuple[Source, re.Pattern[str]], ...], re.Pattern[str]]:
+    """Each row's regex, and one regex that finds whether any row matches at all."""
     out = []
     for s in table.sources:
         try:
             out.append((s, re.compile(rf"(?<!\w)(?:{'|'.join(s.patterns)})(?!\w)")))
         except re.error as err:
             raise SourceTableError(f"source {s.name!r}: bad pattern: {err}") from err
-    return tuple(out)
+    anything = "|".join(f"(?:{'|'.join(s.patterns)})" for s in table.sources) or "(?!x)x"
+    return tuple(out), re.compile(rf"(?<!\w)(?:{anything})(?!\w)")
 
 
 def _rows(rows: Iterable[tuple[str, str, str, str]]) -> tuple[Source, ...]:

@@ -96,6 +96,14 @@ class Lexicon:
     unconfirmed: str = r"(?!x)x"
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[A-Za-z]")
+_UK_LETTERS = re.compile("[іїєґ]")
+_RU_LETTERS = re.compile("[ыэъё]")
+_UK_WORDS = re.compile(r"\b(?:що|та|із|це|як|від)\b")
+_RU_WORDS = re.compile(r"\b(?:что|это|как|от)\b")
+
+
 def sentence_language(sentence: str, *, default: str = "") -> str:
     """``uk``, ``ru`` or ``en`` for one sentence, from its letters (Cyrillic decides over Latin).
 
@@ -103,13 +111,12 @@ def sentence_language(sentence: str, *, default: str = "") -> str:
     telling function words takes ``default`` (the article's language) if that is uk or ru;
     otherwise it is Russian, since a Ukrainian sentence of any length almost always has an і.
     """
-    cyr = sum(1 for c in sentence if "\u0400" <= c <= "\u04ff")
-    lat = sum(1 for c in sentence if c.isascii() and c.isalpha())
-    if cyr <= lat:
+    cyr = len(_CYRILLIC.findall(sentence))
+    if not cyr or cyr <= len(_LATIN.findall(sentence)):
         return "en"
     low = sentence.lower()
-    uk = sum(low.count(c) for c in "іїєґ") + 2 * len(re.findall(r"\b(?:що|та|із|це|як|від)\b", low))
-    ru = sum(low.count(c) for c in "ыэъё") + 2 * len(re.findall(r"\b(?:что|это|как|от)\b", low))
+    uk = len(_UK_LETTERS.findall(low)) + 2 * len(_UK_WORDS.findall(low))
+    ru = len(_RU_LETTERS.findall(low)) + 2 * len(_RU_WORDS.findall(low))
     if uk != ru:
         return "uk" if uk > ru else "ru"
     return default if default in ("uk", "ru") else "ru"
