@@ -117,6 +117,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"retreat(?:s|ed|ing)?|withdr(?:ew|aw|aws|awn|awing|awal)",
             r"fell back|fall(?:s|ing|en)? back|pull(?:ed|s|ing)? (?:back|out)",
             r"abandon(?:ed|s|ing)?(?! (?:its |their |his |the |our )?positions?)",
+            r"(?:was|were|been|being) (?:pushed|driven|forced|kicked) (?:\w+ )?out of",
         ),
         move=True,
     ),
