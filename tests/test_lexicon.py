@@ -7,8 +7,10 @@ from dataclasses import fields
 
 import pytest
 
-from claimmap.claims.claims import DETAILS, EVENT_TYPES, _lower, _rx
+from claimmap.claims.claims import DETAILS, EVENT_TYPES
 from claimmap.claims.lexicon import ANY, ENEMY, LEXICONS, OWN, RU, UA, Lexicon, sentence_language
+from claimmap.claims.reading import lower as _lower
+from claimmap.claims.reading import rx_for as _rx
 
 ACTOR_VALUES = {RU, UA, ANY, ENEMY, OWN}
 
