@@ -10,8 +10,8 @@ Every word that means something to the claim rules lives in a ``Lexicon``: trigg
 type, sub-event detail and whether they state a situation), actor phrases, the words that cut a
 clause, negation, hedging, denial and confirmation, attribution phrases and anaphors. The logic
 in ``claimmap.claims.reading`` and ``claimmap.claims.binding`` is written once and reads
-whichever table the sentence's language picks. Adding a language is adding a module with a ``LEXICON`` and listing it here.
-All patterns are regexes over lower-cased text; Cyrillic patterns spell out the inflected forms
+whichever table the sentence's language picks. Adding a language is adding a module with a
+``LEXICON`` and listing it here. All patterns are regexes over lower-cased text; Cyrillic patterns spell out the inflected forms
 (or a stem plus ``\\w*``) because Ukrainian and Russian verbs and nouns change their endings.
 """
 
