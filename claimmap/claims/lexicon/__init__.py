@@ -11,8 +11,9 @@ type, sub-event detail and whether they state a situation), actor phrases, the w
 clause, negation, hedging, denial and confirmation, attribution phrases and anaphors. The logic
 in ``claimmap.claims.reading`` and ``claimmap.claims.binding`` is written once and reads
 whichever table the sentence's language picks. Adding a language is adding a module with a
-``LEXICON`` and listing it here. All patterns are regexes over lower-cased text; Cyrillic patterns spell out the inflected forms
-(or a stem plus ``\\w*``) because Ukrainian and Russian verbs and nouns change their endings.
+``LEXICON`` and listing it here. All patterns are regexes over lower-cased text; Cyrillic
+patterns spell out the inflected forms (or a stem plus ``\\w*``) because Ukrainian and Russian
+verbs and nouns change their endings.
 """
 
 from __future__ import annotations
