@@ -149,11 +149,6 @@ class Claim:
     #: ``article:start:end`` of a later sentence that rejects this claim (status is then denied)
     denied_by: str = ""
 
-    @property
-    def claim_id(self) -> str:
-        """``article:mention_start:mention_end:role``: unique within an article's claims."""
-        return f"{self.article_id}:{self.mention_start}:{self.mention_end}:{self.role}"
-
 
 @dataclass(frozen=True, slots=True)
 class Event:
