@@ -30,6 +30,7 @@ class Rx:
 
     lex: Lexicon
     triggers: tuple[tuple[Trigger, re.Pattern[str]], ...]
+    any_trigger: re.Pattern[str]  #: every trigger without its word bounds: where to look
     actors: tuple[tuple[str, re.Pattern[str]], ...]
     object_before: re.Pattern[str]
     agent_before: re.Pattern[str]
@@ -78,6 +79,7 @@ def rx_for(language: str) -> Rx:
     return Rx(
         lex=lex,
         triggers=tuple((t, c(rf"(?<!\w)(?:{'|'.join(t.patterns)})(?!\w)")) for t in lex.triggers),
+        any_trigger=c("|".join(f"(?:{p})" for t in lex.triggers for p in t.patterns)),
         actors=tuple((a, c(rf"(?<!\w)(?:{p})(?!\w)")) for a, p in lex.actors),
         object_before=c(lex.object_before),
         agent_before=c(lex.agent_before),
@@ -135,15 +137,22 @@ def lower(text: str) -> str:
 
 
 def find_triggers(rx: Rx, low: str, lo: int, hi: int) -> list[Hit]:
-    hits: list[tuple[int, int, int, Trigger]] = []
-    for index, (rule, regex) in enumerate(rx.triggers):
-        for m in regex.finditer(low, lo, hi):
-            hits.append((m.start(), m.end(), index, rule))
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0]), h[2]))
+    """Triggers in ``low[lo:hi]``, left to right, none overlapping: at each place the longest
+    match wins, then the earlier row ("drone attack" over "attack"). One pass of all triggers
+    finds where to look; each row is then tried there."""
     kept: list[Hit] = []
-    for start, end, _, rule in hits:
-        if not kept or start >= kept[-1].end:
-            kept.append(Hit(start, end, rule))
+    pos = lo
+    while (candidate := rx.any_trigger.search(low, pos, hi)) is not None:
+        at, best = candidate.start(), None
+        for rule, regex in rx.triggers:
+            m = regex.match(low, at, hi)
+            if m is not None and m.end() > at and (best is None or m.end() > best.end):
+                best = Hit(at, m.end(), rule)
+        if best is None:
+            pos = at + 1
+        else:
+            kept.append(best)
+            pos = best.end
     return kept
 
 
