@@ -79,3 +79,8 @@ class StorageFullError(StorageError):
 
 class ReadOnlyStoreError(StorageError, PermissionError):
     """The database was opened read-only (its file or directory is not writable)."""
+
+
+# issue 11: the user's table of sources
+class SourceTableError(ClaimMapError, ValueError):
+    """A sources table (CLAIMMAP_SOURCES) is missing, malformed or names an unknown side/kind."""

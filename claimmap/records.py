@@ -141,6 +141,19 @@ class Claim:
     surface: str
     precision: int
     confidence: float
+    # issue 11: who says it, what exactly, and how it stands (docs/EVENT_TYPES.md)
+    language: str = "en"  #: the sentence's language: en | uk | ru
+    detail: str = ""  #: sub-event detail: weapon (artillery, kab, fpv, ...), partial_control, ...
+    target_side: str = ""  #: who is hit or loses ground: an actor, "civilians", or ""
+    source: str = ""  #: the source's name in the sources table ("General Staff of Ukraine")
+    source_side: str = ""  #: RU | UA | monitor | "" (unknown)
+    source_kind: str = ""  #: official | military | authority | media | blogger | monitor | generic
+    situation: bool = False  #: states a situation ("under control") rather than a change
+    hedged: bool = False  #: the sentence hedges ("reportedly", "нібито", "якобы")
+    killed: int = 0  #: dead stated in the sentence (0: none stated)
+    injured: int = 0  #: wounded stated in the sentence (0: none stated)
+    #: ``article:start:end`` of a later sentence that rejects this claim (status is then denied)
+    denied_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +175,17 @@ class Event:
     confidence: float = 0.0
     surfaces: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()  #: article titles (with outlet where known)
+    # issue 11: what exactly, and who stands behind it
+    detail: str = ""  #: the most common sub-event detail among the claims
+    target_side: str = ""  #: the majority target side among the claims
+    sides: tuple[str, ...] = ()  #: distinct sides (RU, UA) whose sources report it
+    monitors: tuple[str, ...] = ()  #: distinct independent monitors that report it
+    n_sides: int = 0  #: len(sides)
+    n_monitors: int = 0  #: len(monitors)
+    situation: bool = False  #: every claim states a situation rather than a change
+    killed: int = 0  #: the most dead any claim states
+    injured: int = 0  #: the most wounded any claim states
+    denials: int = 0  #: how many claims deny it
 
 
 @dataclass(frozen=True, slots=True)

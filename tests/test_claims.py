@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -435,3 +436,103 @@ def test_a_headline_printed_twice_is_one_claim() -> None:
         "Russian Forces Capture Novenke",
         "Russian troops captured Novenke on Monday.",
     ]
+
+
+# ---- issue 11: who says it, what exactly, and how it stands ------------------------------
+
+
+def test_a_title_glued_to_its_lead_is_its_own_sentence() -> None:
+    text = "Russians Take Novenke\nRussian forces captured Novenke, the MoD said.\nIt fell."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Russians Take Novenke",
+        "Russian forces captured Novenke, the MoD said.",
+        "It fell.",
+    ]
+    wrapped = "Russian forces captured the village of\nNovenke on Tuesday."
+    assert len(split_sentences(wrapped)) == 1  # a wrapped line is no title
+
+
+def test_claims_carry_source_side_detail_and_numbers() -> None:
+    article, res = marked(
+        "Two civilians were killed and five injured in a KAB strike on [[Bilopillia]], "
+        "the regional military administration said."
+    )
+    [claim] = extract_claims(article, res)
+    assert (claim.event_type, claim.detail, claim.actor) == (
+        "air_drone_strike",
+        "kab",
+        "Russian forces",
+    )
+    assert (claim.killed, claim.injured) == (2, 5)
+    assert (claim.source, claim.source_side, claim.source_kind) == (
+        "Sumy oblast administration",
+        "UA",
+        "authority",
+    )
+    assert (claim.target_side, claim.language, claim.situation) == ("Ukrainian forces", "en", False)
+
+
+def test_a_situation_is_not_a_change_and_a_hedge_is_kept() -> None:
+    article, res = marked("[[Loknia]] reportedly remains under enemy control.")
+    [claim] = extract_claims(article, res)
+    assert (claim.event_type, claim.actor, claim.situation, claim.hedged) == (
+        "territorial_capture",
+        "Russian forces",
+        True,
+        True,
+    )
+
+
+def test_a_later_rejection_denies_and_links_the_claim_before() -> None:
+    text = "Russia claims its troops captured Andriivka. Kyiv called it a fake.\n\nOther news."
+    article = Article("x1", "", text)
+    [res] = [resolution("x1", text, text.index("Andriivka"), "Andriivka")]
+    [claim] = extract_claims(article, [res])
+    assert claim.status == "denied"
+    start = text.index("Kyiv")
+    assert claim.denied_by == f"x1:{start}:{text.index('fake.') + 5}"
+    assert claim.sentence.startswith("Russia claims")
+
+
+def test_a_rejection_in_another_paragraph_denies_nothing() -> None:
+    text = "Russia claims its troops captured Andriivka.\n\nKyiv called reports of a truce a fake."
+    article = Article("x2", "", text)
+    [claim] = extract_claims(
+        article, [resolution("x2", text, text.index("Andriivka"), "Andriivka")]
+    )
+    assert (claim.status, claim.denied_by) == ("claimed", "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "side"),
+    [
+        ("Противник отступил из [[Садков]], сообщили в Минобороны России.", "Ukrainian forces"),
+        ("Противник відступив із [[Садків]], повідомив Генштаб ЗСУ.", "Russian forces"),
+        ("The enemy fell back from [[Sadky]], Rybar wrote.", "Ukrainian forces"),
+    ],
+)
+def test_the_speaker_decides_who_the_enemy_is(sentence: str, side: str) -> None:
+    article, res = marked(sentence)
+    [claim] = extract_claims(article, res)
+    assert (claim.event_type, claim.actor) == ("withdrawal", side)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface"),
+    [
+        ("Russian forces shelled [[Novenke]] in [[Sumy oblast]].", "Sumy oblast"),
+        ("[[Kyiv]] denied that Russian forces captured [[Novenke]].", "Kyiv"),
+        ("The [[Sumy]] Oblast Military Administration said [[Novenke]] was shelled.", "Sumy"),
+        ("Обстріляли [[Басівку]] [[Юнаківської громади]].", "Юнаківської громади"),
+    ],
+)
+def test_no_event_on_what_is_not_a_place_of_action(sentence: str, surface: str) -> None:
+    article, res = marked(sentence)
+    kinds = {"Sumy oblast": "oblast", "Юнаківської громади": "hromada"}
+    res = [
+        replace(r, place=replace(r.place, kind=kinds.get(r.mention.surface, r.place.kind)))
+        for r in res
+    ]
+    claims = {c.surface: c.event_type for c in extract_claims(article, res)}
+    assert claims[surface] == "mention", claims
+    assert any(t != "mention" for s, t in claims.items() if s != surface), claims

@@ -259,3 +259,27 @@ def test_docs_list_every_event_field() -> None:
     docs = (Path(__file__).parents[1] / "docs" / "EVENT_TYPES.md").read_text(encoding="utf-8")
     for name in Event.__dataclass_fields__:
         assert f"| `{name}` |" in docs, name
+
+
+def test_corroboration_counts_sides_and_monitors() -> None:
+    articles = {aid: article(aid) for aid in "abcd"}
+    claims = [
+        claim("a", source="Russian Ministry of Defence", source_side="RU", detail="kab"),
+        claim("b", source="General Staff of Ukraine", source_side="UA", status="confirmed"),
+        claim("c", source="ISW", source_side="monitor", status="confirmed", killed=3),
+        claim("d", source="TASS", source_side="RU", status="denied", detail="kab", injured=4),
+    ]
+    [event] = build_events(claims, articles=articles, places=PLACES)
+    assert (event.sides, event.n_sides) == (("RU", "UA"), 2)
+    assert (event.monitors, event.n_monitors) == (("ISW",), 1)
+    assert (event.detail, event.killed, event.injured, event.denials) == ("kab", 3, 4, 1)
+    assert event.status == "confirmed"
+    assert event.situation is False
+
+
+def test_one_side_alone_is_one_side() -> None:
+    articles = {aid: article(aid) for aid in "ab"}
+    claims = [claim(aid, source="TASS", source_side="RU", situation=True) for aid in "ab"]
+    [event] = build_events(claims, articles=articles, places=PLACES)
+    assert (event.n_articles, event.n_sides, event.n_monitors) == (2, 1, 0)
+    assert event.situation is True

@@ -446,3 +446,23 @@ def test_a_tampered_json_value_is_one_line_naming_the_row(
     message = str(raised.value)
     assert f"table {table}, row {row!r}" in message
     assert "\n" not in message
+
+
+def test_issue_11_fields_round_trip(store: SQLiteStore) -> None:
+    a = analysis("a11")
+    rich = dataclasses.replace(
+        a.claims[0], language="uk", detail="kab", target_side="Ukrainian forces",
+        source="General Staff of Ukraine", source_side="UA", source_kind="official",
+        situation=True, hedged=True, killed=2, injured=5, denied_by="a11:40:60",
+    )  # fmt: skip
+    store.save_analysis(dataclasses.replace(a, claims=(rich,)))
+    [back] = store.claims("a11")
+    assert back == rich
+    assert back.situation is True
+    event = Event(
+        "e11", "assault", "Russian forces", "claimed", MYROPILLIA, 1, (rich,), 1, 1, 1,
+        detail="kab", target_side="Ukrainian forces", sides=("RU", "UA"), monitors=("ISW",),
+        n_sides=2, n_monitors=1, situation=True, killed=2, injured=5, denials=1,
+    )  # fmt: skip
+    store.replace_events([event])
+    assert store.events() == [event]

@@ -20,6 +20,10 @@ Rules (docs/EVENT_TYPES.md says the same for readers):
   rewritten report counts once), capped at 0.99.
 * precision: the best (lowest) among the claims; the event stays on the claim's own place, so a
   sector or oblast claim is never moved onto a village.
+* corroboration counts sides and monitors, not only articles: ``sides`` are the distinct sides
+  (RU, UA) whose sources report the event, ``monitors`` the distinct independent monitors
+  (DeepState, ISW, geolocated footage); a claim both sides report, or a monitor backs, is worth
+  more than ten rewrites of one wire.
 """
 
 from __future__ import annotations
@@ -95,6 +99,11 @@ def _confidence(claims: list[Claim], articles: Mapping[str, Article]) -> float:
     return round(min(1.0 - doubt, MAX_CONFIDENCE), 4)
 
 
+def _majority(values: Iterable[str]) -> str:
+    counts = Counter(v for v in values if v).most_common(1)
+    return counts[0][0] if counts else ""
+
+
 def _distinct(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
@@ -111,6 +120,8 @@ def _event(
     claims.sort(key=lambda c: (c.article_id, c.sentence_start, c.mention_start, c.role))
     used = [articles[c.article_id] for c in claims]
     dates = sorted(a.published for a in used if a.published)
+    sides = tuple(sorted({c.source_side for c in claims if c.source_side in ("RU", "UA")}))
+    monitors = tuple(sorted({c.source for c in claims if c.source_side == "monitor"}))
     return Event(
         event_id=event_id(place_id, event_type, date),
         event_type=event_type,
@@ -127,6 +138,16 @@ def _event(
         confidence=_confidence(claims, articles),
         surfaces=_distinct(c.surface for c in claims if c.surface.lower() not in ANAPHORS),
         sources=_distinct(_source(a) for a in used),
+        detail=_majority(c.detail for c in claims),
+        target_side=_majority(c.target_side for c in claims),
+        sides=sides,
+        monitors=monitors,
+        n_sides=len(sides),
+        n_monitors=len(monitors),
+        situation=all(c.situation for c in claims),
+        killed=max(c.killed for c in claims),
+        injured=max(c.injured for c in claims),
+        denials=sum(c.status == "denied" for c in claims),
     )
 
 

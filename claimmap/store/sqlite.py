@@ -174,6 +174,28 @@ MIGRATIONS: tuple[str, ...] = (
         label TEXT NOT NULL DEFAULT ''
     ) STRICT;
     """,
+    # 4 (issue 11): who says it, sub-event detail, sides and monitors.
+    """
+    ALTER TABLE claims ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+    ALTER TABLE claims ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+    ALTER TABLE claims ADD COLUMN target_side TEXT NOT NULL DEFAULT '';
+    ALTER TABLE claims ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    ALTER TABLE claims ADD COLUMN source_side TEXT NOT NULL DEFAULT '';
+    ALTER TABLE claims ADD COLUMN source_kind TEXT NOT NULL DEFAULT '';
+    ALTER TABLE claims ADD COLUMN situation INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE claims ADD COLUMN hedged INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE claims ADD COLUMN killed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE claims ADD COLUMN injured INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE claims ADD COLUMN denied_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN target_side TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN sides TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE events ADD COLUMN monitors TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE events ADD COLUMN situation INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE events ADD COLUMN killed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE events ADD COLUMN injured INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE events ADD COLUMN denials INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Bytes kept free beside a database file (``<db>-reserve``), given up when the disk is full so
@@ -375,7 +397,7 @@ class SQLiteStore:
             "ORDER BY a.rowid, c.seq",
             _params(article_id),
         )
-        return [Claim(**dict(row)) for row in rows]
+        return [_claim(dict(row)) for row in rows]
 
     def replace_claims(
         self, article_id: str, claims: Sequence[Claim], resolutions: Sequence[Resolution]
@@ -398,13 +420,16 @@ class SQLiteStore:
             conn.executemany(
                 "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
                 "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
-                "confidence, surfaces, sources) "
-                f"VALUES ({', '.join('?' * 16)})",
+                "confidence, surfaces, sources, detail, target_side, sides, monitors, situation, "
+                "killed, injured, denials) "
+                f"VALUES ({', '.join('?' * 24)})",
                 [
                     (e.event_id, seq, e.event_type, e.actor, e.status, _place_json(e.place),
                      e.precision, _claims_json(e.claims), e.n_claims,
                      e.n_articles, e.n_origins, e.first_reported, e.last_reported, e.confidence,
-                     _dumps(e.surfaces), _dumps(e.sources))
+                     _dumps(e.surfaces), _dumps(e.sources), e.detail, e.target_side,
+                     _dumps(e.sides), _dumps(e.monitors), int(e.situation), e.killed, e.injured,
+                     e.denials)
                     for seq, e in enumerate(events)
                 ],
             )  # fmt: skip
@@ -677,7 +702,7 @@ def _event(row: sqlite3.Row) -> Event:
         status=row["status"],
         place=_place(json.loads(row["place"])),
         precision=row["precision"],
-        claims=tuple(Claim(**c) for c in json.loads(row["claims"])),
+        claims=tuple(_claim(c) for c in json.loads(row["claims"])),
         n_claims=row["n_claims"],
         n_articles=row["n_articles"],
         n_origins=row["n_origins"],
@@ -686,6 +711,16 @@ def _event(row: sqlite3.Row) -> Event:
         confidence=row["confidence"],
         surfaces=tuple(json.loads(row["surfaces"])),
         sources=tuple(json.loads(row["sources"])),
+        detail=row["detail"],
+        target_side=row["target_side"],
+        sides=tuple(json.loads(row["sides"])),
+        monitors=tuple(json.loads(row["monitors"])),
+        n_sides=len(json.loads(row["sides"])),
+        n_monitors=len(json.loads(row["monitors"])),
+        situation=bool(row["situation"]),
+        killed=row["killed"],
+        injured=row["injured"],
+        denials=row["denials"],
     )
 
 
@@ -746,6 +781,14 @@ def _place_json(place: Place) -> str:
     """A Place as a JSON object (cached: the same places recur in every article's candidates;
     ``dataclasses.asdict`` deep-copies and was a third of ingest time)."""
     return _dumps({name: getattr(place, name) for name in _PLACE_ORDER})
+
+
+def _claim(row: dict[str, object]) -> Claim:
+    """A claim from a row: SQLite keeps booleans as 0/1."""
+    for name in ("situation", "hedged"):
+        if name in row:
+            row[name] = bool(row[name])
+    return Claim(**row)  # type: ignore[arg-type]
 
 
 def _claims_json(claims: Sequence[Claim]) -> str:
