@@ -135,6 +135,11 @@ class Claim:
     surface: str
     precision: int
     confidence: float
+    # issue 12: when the sentence says it happened (claimmap.claims.dates)
+    date: str = ""  #: ISO date, "" when undated
+    date_end: str = ""  #: last day of a span ("" for one day)
+    date_precision: int = 0  #: ACLED time_precision: 1 day, 2 up to a week, 3 month; 0 undated
+    date_text: str = ""  #: the words that gave the date, "" for the publication date
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +161,10 @@ class Event:
     confidence: float = 0.0
     surfaces: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()  #: article titles (with outlet where known)
+    # issue 12: when it happened, from its claims' dates (claimmap.claims.events)
+    date: str = ""  #: first day (ACLED event_date), "" when every claim is undated
+    date_end: str = ""  #: last day of a span, "" for one day
+    time_precision: int = 0  #: ACLED: 1 day, 2 up to a week, 3 month or vaguer; 0 undated
 
 
 @dataclass(frozen=True, slots=True)

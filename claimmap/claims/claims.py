@@ -36,6 +36,7 @@ from types import MappingProxyType
 
 from syntok import segmenter
 
+from claimmap.claims.dates import date_claims
 from claimmap.errors import ClaimInputError
 from claimmap.records import ACTORS, Article, Claim, Resolution
 
@@ -526,7 +527,7 @@ def extract_claims(
         if attribution:
             para_attr = (para, attribution)
         previous = inside
-    return _unrepeated(claims)
+    return date_claims(_unrepeated(claims), article)
 
 
 def _unrepeated(claims: list[Claim]) -> tuple[Claim, ...]:

@@ -137,6 +137,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX mentions_by_article ON mentions (article_id, start_char);
     CREATE INDEX articles_by_origin ON articles (origin_id);
     """,
+    # 3 (issue 12): when each claim and event happened.
+    """
+    ALTER TABLE claims ADD COLUMN date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE claims ADD COLUMN date_end TEXT NOT NULL DEFAULT '';
+    ALTER TABLE claims ADD COLUMN date_precision INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE claims ADD COLUMN date_text TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN date_end TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN time_precision INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -304,13 +314,13 @@ class SQLiteStore:
             conn.executemany(
                 "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
                 "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
-                "confidence, surfaces, sources) "
-                f"VALUES ({', '.join('?' * 16)})",
+                "confidence, surfaces, sources, date, date_end, time_precision) "
+                f"VALUES ({', '.join('?' * 19)})",
                 [
                     (e.event_id, seq, e.event_type, e.actor, e.status, _place_json(e.place),
                      e.precision, _claims_json(e.claims), e.n_claims,
                      e.n_articles, e.n_origins, e.first_reported, e.last_reported, e.confidence,
-                     _dumps(e.surfaces), _dumps(e.sources))
+                     _dumps(e.surfaces), _dumps(e.sources), e.date, e.date_end, e.time_precision)
                     for seq, e in enumerate(events)
                 ],
             )  # fmt: skip
@@ -333,6 +343,9 @@ class SQLiteStore:
                 confidence=row["confidence"],
                 surfaces=tuple(json.loads(row["surfaces"])),
                 sources=tuple(json.loads(row["sources"])),
+                date=row["date"],
+                date_end=row["date_end"],
+                time_precision=row["time_precision"],
             )
             for row in self._query("SELECT * FROM events ORDER BY seq")
         ]
