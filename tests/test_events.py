@@ -274,7 +274,8 @@ def test_claims_within_the_window_merge_and_the_event_takes_their_span() -> None
         ("2025-06-20", "", 1, 1),
     ]
     strikes = [
-        dated(k, d, event_type="shelling") for k, d in zip("ab", ["2025-06-08", "2025-06-10"])
+        dated(k, d, event_type="shelling")
+        for k, d in zip("ab", ["2025-06-08", "2025-06-10"], strict=True)
     ]
     assert len(build_events(strikes, articles=articles, places=PLACES)) == 2
 
