@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from claimmap.claims.claims import extract_claims
 from claimmap.claims.events import build_events
 from claimmap.errors import ClaimMapError, IngestError
-from claimmap.inputs.files import expand_paths, read_bytes, read_path, read_text
+from claimmap.inputs.files import expand_paths, parse_date, read_bytes, read_path, read_text
 from claimmap.places.extract import extract_mentions
 from claimmap.places.gazetteer import Gazetteer
 from claimmap.places.resolve import GazetteerTier, Resolver
@@ -62,6 +62,16 @@ class IngestSummary:
         ]
         lines += [f"  failed: {name}: {why}" for name, why in self.failed]
         return "\n".join(lines)
+
+
+def _published(value: str) -> str:
+    """``value`` as an ISO date ("" stays ""); IngestError when it is not a date."""
+    if not value.strip():
+        return ""
+    iso = parse_date(value)
+    if not iso:
+        raise IngestError(f"published date {value!r} is not a date (use YYYY-MM-DD)")
+    return iso
 
 
 def _env_offline() -> bool:
@@ -124,27 +134,49 @@ class Pipeline:
     # -- ingest ----------------------------------------------------------------------------
 
     def ingest_paths(
-        self, paths: Iterable[str | Path], *, progress: Progress | None = None
+        self,
+        paths: Iterable[str | Path],
+        *,
+        progress: Progress | None = None,
+        published: str = "",
     ) -> IngestSummary:
-        """Files and directories (their .txt/.md/.html files); one bad file never stops a batch."""
+        """Files and directories (their .txt/.md/.html files); one bad file never stops a batch.
+
+        ``published`` (a date) dates the files that carry no publication date of their own;
+        one that is not a date raises IngestError before anything is read."""
+        published = _published(published)
         try:
             files = expand_paths(Path(p) for p in paths)
         except IngestError as err:
             return IngestSummary(failed=((str(paths), str(err)),))
-        return self._ingest([(f.name, lambda f=f: read_path(f)) for f in files], progress)
-
-    def ingest_uploads(
-        self, files: Iterable[tuple[str, bytes]], *, progress: Progress | None = None
-    ) -> IngestSummary:
-        """Uploaded files as (name, bytes): the dashboard's uploader."""
         return self._ingest(
-            [(name, lambda n=name, d=data: read_bytes(d, name=n)) for name, data in files], progress
+            [(f.name, lambda f=f: read_path(f)) for f in files], progress, published
         )
 
-    def ingest_text(self, text: str, *, title: str = "", source: str = "") -> IngestSummary:
-        """Pasted text."""
+    def ingest_uploads(
+        self,
+        files: Iterable[tuple[str, bytes]],
+        *,
+        progress: Progress | None = None,
+        published: str = "",
+    ) -> IngestSummary:
+        """Uploaded files as (name, bytes): the dashboard's uploader."""
+        published = _published(published)
+        return self._ingest(
+            [(name, lambda n=name, d=data: read_bytes(d, name=n)) for name, data in files],
+            progress,
+            published,
+        )
+
+    def ingest_text(
+        self, text: str, *, title: str = "", source: str = "", published: str = ""
+    ) -> IngestSummary:
+        """Pasted text; ``published`` dates it unless the text names its own date."""
         name = title or "pasted text"
-        return self._ingest([(name, lambda: read_text(text, title=title, source=source))], None)
+        published = _published(published)
+        return self._ingest(
+            [(name, lambda: read_text(text, title=title, source=source))], None, published
+        )
 
     def ensure_seeds(self, seeds_dir: Path = SEEDS_DIR) -> IngestSummary:
         """Ingest the seed articles when the database has no article yet."""
@@ -153,7 +185,10 @@ class Pipeline:
         return self.ingest_paths([seeds_dir])
 
     def _ingest(
-        self, items: Sequence[tuple[str, Callable[[], Article]]], progress: Progress | None
+        self,
+        items: Sequence[tuple[str, Callable[[], Article]]],
+        progress: Progress | None,
+        published: str = "",
     ) -> IngestSummary:
         ingested: list[str] = []
         duplicates: list[str] = []
@@ -164,6 +199,8 @@ class Pipeline:
                 progress(done, len(items), name)
             try:
                 article = read()
+                if published and not article.published:
+                    article = replace(article, published=published)
                 if self.store.has_article(article.article_id):
                     duplicates.append(name)
                     continue

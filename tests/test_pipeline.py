@@ -153,3 +153,21 @@ def test_search_places_takes_prefixes_and_typos(
     pipeline: Pipeline, query: str, expected: str
 ) -> None:
     assert expected in [p.name for p in pipeline.search_places(query)]
+
+
+def test_a_given_publication_date_dates_claims_and_never_overrides_the_files_own(
+    pipeline: Pipeline,
+) -> None:
+    text = "Вчора ворог атакував Кіндратівку."
+    pipeline.ingest_text(text, title="uk", published="2025-06-10")
+    pipeline.ingest_text(
+        "Date: 2025-07-01\n\nRussian forces attacked Yunakivka.", published="2025-06-10"
+    )
+    by_title = {a.title: a for a in pipeline.store.articles()}
+    assert by_title["uk"].published == "2025-06-10"
+    assert "2025-07-01" in {a.published for a in pipeline.store.articles()}
+    dates = {c.surface: (c.date, c.date_precision, c.date_text) for c in pipeline.store.claims()}
+    assert dates["Кіндратівку"] == ("2025-06-09", 1, "Вчора")
+    assert dates["Yunakivka"] == ("2025-07-01", 2, "")
+    with pytest.raises(ValueError, match="not a date"):
+        pipeline.ingest_text(text, published="31/31/2025")
