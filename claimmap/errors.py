@@ -62,3 +62,7 @@ class MapError(ClaimMapError, ValueError):
 
 class ClaimInputError(ClaimMapError, ValueError):
     """Claims or events cannot be built: a mention, claim or option does not fit its article."""
+
+
+class ControlLayerError(ClaimMapError, ValueError):
+    """A control-layer file is not a GeoJSON FeatureCollection of dated polygons."""

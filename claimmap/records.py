@@ -28,6 +28,8 @@ ACTORS = ("Russian forces", "Ukrainian forces", "unspecified")
 STATUSES = ("claimed", "confirmed", "denied")
 #: A place's part in a claim: where it happened, where a move goes, where it comes from.
 ROLES = ("location", "target", "origin")
+#: issue 12: event types that change who holds a place (a sequence of them is never one event).
+CONTROL_TYPES = ("territorial_capture", "recapture", "withdrawal")
 
 
 @dataclass(frozen=True, slots=True)

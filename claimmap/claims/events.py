@@ -39,7 +39,16 @@ from datetime import date, timedelta
 
 from claimmap.claims.claims import ANAPHORS, EVENT_TYPES
 from claimmap.errors import ClaimInputError, UnknownPlaceError
-from claimmap.records import ACTORS, ROLES, STATUSES, Article, Claim, Event, Place
+from claimmap.records import (
+    ACTORS,
+    CONTROL_TYPES,
+    ROLES,
+    STATUSES,
+    Article,
+    Claim,
+    Event,
+    Place,
+)
 
 MAX_CONFIDENCE = 0.99
 #: How many days apart two claims of one place and type may be and still tell of one event.
@@ -57,8 +66,6 @@ WINDOW_DAYS: Mapping[str, int] = {
     "air_drone_strike": 1,
     "civilian_harm": 1,
 }
-#: Event types that change who holds a place; one closes a run of another at the same place.
-CONTROL_TYPES = ("territorial_capture", "recapture", "withdrawal")
 
 
 def event_id(place_id: str, event_type: str, date: str = "") -> str:
