@@ -29,6 +29,7 @@ __all__ = [
     "changes_since",
     "date_bounds",
     "default_since",
+    "filter_days",
     "in_range",
     "per_day",
     "place_history",
@@ -53,6 +54,19 @@ def in_range(event: Event, days: tuple[str, str]) -> bool:
     """Does the event's span overlap the inclusive ISO range ``days``? False when undated."""
     span = _span(event)
     return span is not None and span[0] <= days[1] and days[0] <= span[1]
+
+
+def filter_days(
+    events: Iterable[Event], days: tuple[str, str] | None, *, include_undated: bool = True
+) -> list[Event]:
+    """The events whose span overlaps ``days`` (all when None), plus the undated ones if asked.
+
+    >>> filter_days([], ("2025-06-01", "2025-06-30"))
+    []
+    """
+    if days is None:
+        return list(events)
+    return [e for e in events if in_range(e, days) or (include_undated and not e.date)]
 
 
 def per_day(events: Iterable[Event]) -> list[dict[str, object]]:
