@@ -521,7 +521,7 @@ def timeline(events: Sequence[Event]) -> None:
         alt.Chart(pd.DataFrame(rows))
         .mark_bar()
         .encode(
-            x=alt.X("day:T", title=None),
+            x=alt.X("day:T", title=None, scale=alt.Scale(padding=24)),  # room to start a drag
             y=alt.Y("sum(events):Q", title="events"),
             color=alt.Color("event_type:N", title="type"),
             tooltip=["day:T", "event_type:N", "events:Q"],
