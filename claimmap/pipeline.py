@@ -21,6 +21,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from claimmap.claims.claims import extract_claims
+from claimmap.claims.dates import date_claims
 from claimmap.claims.events import build_events
 from claimmap.errors import ClaimMapError, IngestError
 from claimmap.inputs.files import expand_paths, parse_date, read_bytes, read_path, read_text
@@ -28,7 +29,7 @@ from claimmap.places.extract import extract_mentions
 from claimmap.places.gazetteer import Gazetteer
 from claimmap.places.resolve import GazetteerTier, Resolver
 from claimmap.places.variants import normalise
-from claimmap.records import Article, ArticleAnalysis, Event, Place
+from claimmap.records import Article, ArticleAnalysis, Claim, Event, Place
 from claimmap.store.base import Store, open_store
 
 __all__ = ["SEEDS_DIR", "IngestSummary", "Pipeline", "Progress"]
@@ -72,6 +73,16 @@ def _published(value: str) -> str:
     if not iso:
         raise IngestError(f"published date {value!r} is not a date (use YYYY-MM-DD)")
     return iso
+
+
+def _dated(claims: Sequence[Claim], articles: dict[str, Article]) -> list[Claim]:
+    """Claims stored before they had dates (schema < 3) dated now, from their own sentences."""
+    out = list(claims)
+    for i, claim in enumerate(out):
+        article = articles.get(claim.article_id)
+        if not claim.date_precision and article is not None and article.published:
+            out[i] = date_claims([claim], article)[0]
+    return out
 
 
 def _env_offline() -> bool:
@@ -229,6 +240,7 @@ class Pipeline:
             before = {a.article_id for a in self.store.articles()}
             claims = self.store.claims()  # then articles and places: they hold every claim's
             articles = {a.article_id: a for a in self.store.articles()}
+            claims = _dated(claims, articles)
             places = {
                 r.place.place_id: r.place for r in self.store.resolutions() if r.place is not None
             }

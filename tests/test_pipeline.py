@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,18 @@ def test_a_given_publication_date_dates_claims_and_never_overrides_the_files_own
     assert dates["Yunakivka"] == ("2025-07-01", 2, "")
     with pytest.raises(ValueError, match="not a date"):
         pipeline.ingest_text(text, published="31/31/2025")
+
+
+def test_claims_stored_before_dates_existed_are_dated_when_events_are_rebuilt(
+    pipeline: Pipeline,
+) -> None:
+    pipeline.ingest_text("Russian forces captured Kindrativka on Sunday.", published="2025-06-09")
+    [article] = [a for a in pipeline.store.articles() if a.published]
+    claims = pipeline.store.claims(article.article_id)
+    undated = [replace(c, date="", date_end="", date_precision=0, date_text="") for c in claims]
+    pipeline.store.replace_claims(article.article_id, undated, [])
+    assert all(c.date_precision == 0 for c in pipeline.store.claims(article.article_id))
+    events = pipeline.rebuild_events()
+    [capture] = [e for e in events if e.event_type == "territorial_capture" and e.date]
+    assert (capture.date, capture.time_precision) == ("2025-06-08", 1)
+    assert capture.claims[0].date_text == "on Sunday"
