@@ -315,7 +315,7 @@ class SQLiteStore:
                 "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
                 "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
                 "confidence, surfaces, sources, date, date_end, time_precision) "
-                f"VALUES ({', '.join('?' * 19)})",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (e.event_id, seq, e.event_type, e.actor, e.status, _place_json(e.place),
                      e.precision, _claims_json(e.claims), e.n_claims,
