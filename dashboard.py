@@ -531,11 +531,13 @@ def timeline(events: Sequence[Event]) -> None:
     )
     st.altair_chart(chart, key="cm_timeline", on_select="rerun", width="stretch")
     brushed = brush_days()
+    if brushed is None:
+        st.caption("Drag across the timeline to show only those days on the map.")
+        return
+    hidden = len(events) - len(filter_days(events, brushed, include_undated=False))
     st.caption(
-        f"Map and table show {brushed[0]} to {brushed[1]} (click the chart outside the "
-        "selection to clear it)."
-        if brushed
-        else "Drag across the timeline to show only those days on the map."
+        f"Map and table show {brushed[0]} to {brushed[1]}; {hidden} other event(s) are hidden "
+        "(click the chart outside the selection to show them)."
     )
 
 

@@ -304,6 +304,13 @@ def test_history_and_what_changed(monkeypatch, tmp_path):
         ("territorial_capture", "2025-06-08"),
         ("recapture", "2025-07-27"),
     ]
+    at.date_input(key="cm_f_dates").set_value((date(2025, 6, 8), date(2025, 6, 30))).run()
+    table = _table(at)
+    assert list(table[table.event_date != ""].event_type) == ["territorial_capture"]
+    at.date_input(key="cm_f_dates").set_value((date(2025, 7, 1), date(2025, 7, 27))).run()
+    table = _table(at)
+    assert list(table[table.event_date != ""].event_type) == ["recapture"]
+    at.button(key="cm_f_dates_all").click().run()
     _select(at, "Kindrativka", "recapture")
     [history] = [d.value for d in at.dataframe if "when" in d.value.columns]
     dated = history[history.when != "undated"]  # the seeds' undated clashes come last
