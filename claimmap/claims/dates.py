@@ -116,11 +116,9 @@ _SPOKE = {
 _D = r"(?P<d>\d{1,2})"
 _D2 = r"(?P<d2>\d{1,2})"
 _Y = r"(?:,?\s+(?P<y>20\d\d))?"
-_IN = {"en": r"(?:in|on|at|during|over)\s+", "uk": r"(?:[уув]\s+|на\s+)", "ru": r"(?:в\s+|на\s+)"}
 
 
-def _m() -> str:
-    return "(?P<m>{M})"  # the month group; the regex module allows it twice in one pattern
+_M = "(?P<m>{M})"  #: the month group; the regex module allows a name twice in one pattern
 
 
 #: (pattern, kind) per language; ``{M}`` is the month alternation, ``{W}`` the weekdays'.
@@ -129,12 +127,12 @@ def _m() -> str:
 #: early · month · weekday · parse (dateparser reads the match).
 _RULES: dict[str, list[tuple[str, str]]] = {
     "en": [
-        (rf"(?:on\s+)?the\s+night\s+of\s+(?:{_m()}\s+{_D}|{_D}\s+{_m()}){_Y}", "night_of"),
-        (rf"(?:on\s+)?the\s+night\s+(?:to|into)\s+(?:{_m()}\s+{_D}|{_D}\s+{_m()}){_Y}", "night_to"),
+        (rf"(?:on\s+)?the\s+night\s+of\s+(?:{_M}\s+{_D}|{_D}\s+{_M}){_Y}", "night_of"),
+        (rf"(?:on\s+)?the\s+night\s+(?:to|into)\s+(?:{_M}\s+{_D}|{_D}\s+{_M}){_Y}", "night_to"),
         (r"overnight|last\s+night|during\s+the\s+night|tonight", "overnight"),
-        (rf"between\s+{_D}\s+and\s+{_D2}\s+{_m()}{_Y}", "range"),
-        (rf"(?:between|on|from)\s+{_m()}\s+{_D}\s*(?:and|to|-|–)\s*{_D2}{_Y}", "range"),
-        (rf"(?:from|on)\s+{_D}\s*(?:to|and|-|–)\s*{_D2}\s+{_m()}{_Y}", "range"),
+        (rf"between\s+{_D}\s+and\s+{_D2}\s+{_M}{_Y}", "range"),
+        (rf"(?:between|on|from)\s+{_M}\s+{_D}\s*(?:and|to|-|–)\s*{_D2}{_Y}", "range"),
+        (rf"(?:from|on)\s+{_D}\s*(?:to|and|-|–)\s*{_D2}\s+{_M}{_Y}", "range"),
         (
             r"since\s+the\s+(?:start|beginning)\s+of\s+the\s+day|over\s+the\s+(?:past|last)\s+"
             r"(?:day|24\s+hours)|in\s+the\s+(?:past|last)\s+24\s+hours",
@@ -144,31 +142,31 @@ _RULES: dict[str, list[tuple[str, str]]] = {
         (r"this\s+week|earlier\s+this\s+week", "week_this"),
         (r"(?:over|in|during)\s+the\s+(?:past|last)\s+(?:week|seven\s+days)", "week_past"),
         (
-            rf"since\s+(?:early\s+|the\s+(?:start|beginning)\s+of\s+){_m()}|since\s+{_m()}|"
+            rf"since\s+(?:early\s+|the\s+(?:start|beginning)\s+of\s+){_M}|since\s+{_M}|"
             r"earlier\s+this\s+month|since\s+the\s+(?:start|beginning)\s+of\s+the\s+month",
             "since",
         ),
-        (rf"(?:at\s+the\s+)?end\s+of\s+{_m()}|(?:in\s+)?late\s+{_m()}", "end"),
-        (rf"(?:in\s+)?mid-?\s?{_m()}|(?:in\s+)?the\s+middle\s+of\s+{_m()}", "mid"),
-        (rf"(?:in\s+)?early\s+{_m()}|(?:at\s+)?the\s+(?:start|beginning)\s+of\s+{_m()}", "early"),
-        (rf"in\s+{_m()}{_Y}(?!\s+\d)", "month"),
+        (rf"(?:at\s+the\s+)?end\s+of\s+{_M}|(?:in\s+)?late\s+{_M}", "end"),
+        (rf"(?:in\s+)?mid-?\s?{_M}|(?:in\s+)?the\s+middle\s+of\s+{_M}", "mid"),
+        (rf"(?:in\s+)?early\s+{_M}|(?:at\s+)?the\s+(?:start|beginning)\s+of\s+{_M}", "early"),
+        (rf"in\s+{_M}{_Y}(?!\s+\d)", "month"),
         (r"(?:on\s+|last\s+)?(?P<w>{W})", "weekday"),
         (r"the\s+day\s+before|(?:the\s+)?previous\s+day", "rel-1"),
         (r"the\s+day\s+before\s+yesterday", "rel-2"),
         (r"yesterday(?:\s+(?:morning|afternoon|evening))?", "rel-1"),
         (r"today|this\s+(?:morning|afternoon|evening)|by\s+morning", "today"),
         (r"(?:\w+|\d+)\s+days?\s+ago", "parse"),
-        (rf"(?:on\s+)?(?:{_m()}\s+{_D}|{_D}\s+{_m()}){_Y}", "day"),
+        (rf"(?:on\s+)?(?:{_M}\s+{_D}|{_D}\s+{_M}){_Y}", "day"),
     ],
     "uk": [
-        (rf"[уув]\s+ніч\s+з\s+\d{{1,2}}\s+на\s+{_D}\s+{_m()}{_Y}", "night_to"),
-        (rf"[уув]\s+ніч\s+на\s+{_D}\s+{_m()}{_Y}", "night_to"),
+        (rf"[уув]\s+ніч\s+з\s+\d{{1,2}}\s+на\s+{_D}\s+{_M}{_Y}", "night_to"),
+        (rf"[уув]\s+ніч\s+на\s+{_D}\s+{_M}{_Y}", "night_to"),
         (
             r"(?:сьогодні\s+)?[ву]ночі|минулої\s+ночі|цієї\s+ночі|цією\s+ніччю|протягом\s+ночі",
             "overnight",
         ),
-        (rf"(?:з|із|від)\s+{_D}\s+(?:по|до)\s+{_D2}\s+{_m()}{_Y}", "range"),
-        (rf"{_D}\s*[-–]\s*{_D2}\s+{_m()}{_Y}", "range"),
+        (rf"(?:з|із|від)\s+{_D}\s+(?:по|до)\s+{_D2}\s+{_M}{_Y}", "range"),
+        (rf"{_D}\s*[-–]\s*{_D2}\s+{_M}{_Y}", "range"),
         (
             r"(?:з|від)\s+початку\s+доби|протягом\s+(?:минулої\s+)?доби|за\s+(?:минулу\s+)?добу|"
             r"минулої\s+доби",
@@ -178,28 +176,28 @@ _RULES: dict[str, list[tuple[str, str]]] = {
         (r"цього\s+тижня|на\s+цьому\s+тижні", "week_this"),
         (r"протягом\s+(?:минулого\s+)?тижня|за\s+(?:минулий\s+)?тиждень", "week_past"),
         (
-            rf"(?:з|від)\s+початку\s+{_m()}|(?:з|від)\s+початку\s+(?:цього\s+)?місяця|"
+            rf"(?:з|від)\s+початку\s+{_M}|(?:з|від)\s+початку\s+(?:цього\s+)?місяця|"
             r"на\s+початку\s+цього\s+місяця",
             "since",
         ),
-        (rf"наприкінці\s+{_m()}|[ву]\s+кінці\s+{_m()}", "end"),
-        (rf"[ув]\s+середині\s+{_m()}", "mid"),
-        (rf"на\s+початку\s+{_m()}", "early"),
-        (rf"[ув]\s+{_m()}{_Y}(?!\s+\d)", "month"),
+        (rf"наприкінці\s+{_M}|[ву]\s+кінці\s+{_M}", "end"),
+        (rf"[ув]\s+середині\s+{_M}", "mid"),
+        (rf"на\s+початку\s+{_M}", "early"),
+        (rf"[ув]\s+{_M}{_Y}(?!\s+\d)", "month"),
         (r"(?:[ув]\s+|минулої\s+|минулого\s+)?(?P<w>{W})", "weekday"),
         (r"напередодні", "rel-1"),
         (r"позавчора", "rel-2"),
         (r"[ву]чора(?:\s+(?:вранці|ввечері|увечері|вдень|зранку))?", "rel-1"),
         (r"сьогодні(?:\s+(?:вранці|зранку|ввечері|вдень))?|до\s+ранку|зранку|вранці", "today"),
         (r"(?:\w+|\d+)\s+(?:день|дні|днів)\s+тому", "parse"),
-        (rf"{_D}\s+{_m()}{_Y}", "day"),
+        (rf"{_D}\s+{_M}{_Y}", "day"),
     ],
     "ru": [
-        (rf"в\s+ночь\s+с\s+\d{{1,2}}\s+на\s+{_D}\s+{_m()}{_Y}", "night_to"),
-        (rf"в\s+ночь\s+на\s+{_D}\s+{_m()}{_Y}", "night_to"),
+        (rf"в\s+ночь\s+с\s+\d{{1,2}}\s+на\s+{_D}\s+{_M}{_Y}", "night_to"),
+        (rf"в\s+ночь\s+на\s+{_D}\s+{_M}{_Y}", "night_to"),
         (r"(?:сегодня\s+|этой\s+|минувшей\s+|прошлой\s+|прошедшей\s+)?ночью", "overnight"),
-        (rf"с\s+{_D}\s+(?:по|до)\s+{_D2}\s+{_m()}{_Y}", "range"),
-        (rf"{_D}\s*[-–]\s*{_D2}\s+{_m()}{_Y}", "range"),
+        (rf"с\s+{_D}\s+(?:по|до)\s+{_D2}\s+{_M}{_Y}", "range"),
+        (rf"{_D}\s*[-–]\s*{_D2}\s+{_M}{_Y}", "range"),
         (
             r"с\s+начала\s+суток|за\s+(?:минувшие\s+|прошедшие\s+|последние\s+)?сутки|"
             r"в\s+течение\s+(?:минувших\s+|прошедших\s+)?суток",
@@ -211,18 +209,18 @@ _RULES: dict[str, list[tuple[str, str]]] = {
             r"за\s+(?:прошедшую\s+|минувшую\s+|последнюю\s+)?неделю|в\s+течение\s+недели",
             "week_past",
         ),
-        (rf"с\s+начала\s+{_m()}|с\s+начала\s+(?:этого\s+)?месяца", "since"),
-        (rf"в\s+конце\s+{_m()}", "end"),
-        (rf"в\s+середине\s+{_m()}", "mid"),
-        (rf"в\s+начале\s+{_m()}", "early"),
-        (rf"в\s+{_m()}{_Y}(?!\s+\d)", "month"),
+        (rf"с\s+начала\s+{_M}|с\s+начала\s+(?:этого\s+)?месяца", "since"),
+        (rf"в\s+конце\s+{_M}", "end"),
+        (rf"в\s+середине\s+{_M}", "mid"),
+        (rf"в\s+начале\s+{_M}", "early"),
+        (rf"в\s+{_M}{_Y}(?!\s+\d)", "month"),
         (r"(?:в\s+|во\s+|в\s+прошлую\s+|в\s+прошлый\s+|в\s+прошлое\s+)?(?P<w>{W})", "weekday"),
         (r"накануне", "rel-1"),
         (r"позавчера", "rel-2"),
         (r"вчера(?:\s+(?:утром|вечером|днём|днем))?", "rel-1"),
         (r"сегодня(?:\s+(?:утром|вечером|днём|днем))?|к\s+утру|утром", "today"),
         (r"(?:\w+|\d+)\s+(?:день|дня|дней)\s+назад", "parse"),
-        (rf"{_D}\s+{_m()}{_Y}", "day"),
+        (rf"{_D}\s+{_M}{_Y}", "day"),
     ],
 }
 
@@ -322,8 +320,7 @@ def _day(m: re.Match[str], language: str, base: date | None, group: str = "d") -
 
 
 def _month_span(m: re.Match[str], language: str, base: date | None) -> tuple[date, date] | None:
-    names = [v for k, v in m.groupdict().items() if k == "m" and v]
-    word = names[0] if names else next((g for g in m.groups() if g and not g.isdigit()), None)
+    word = m.group("m")
     if word is None:
         return None
     month = _month_number(language, word)
