@@ -321,3 +321,33 @@ def test_history_and_what_changed(monkeypatch, tmp_path):
     text = " ".join(m.value for m in at.markdown)
     assert "Places that changed hands** (1)" in text
     assert "Kindrativka: territorial capture by Russian forces (2025-06-08) → recapture" in text
+
+
+def test_a_control_layer_places_each_capture_claim(monkeypatch, tmp_path):
+    at = _app(monkeypatch, tmp_path / "control.db")
+    _paste(at, "Russian forces captured Kindrativka on Sunday.", "2025-06-09", "MoD June")
+    kindrativka = next(
+        p for p in Pipeline.open(db=tmp_path / "control.db", offline=True).store.events()
+        if p.place.name == "Kindrativka" and p.date
+    ).place  # fmt: skip
+    lat, lon = kindrativka.lat, kindrativka.lon
+    ring = [[lon - 0.05, lat - 0.05], [lon + 0.05, lat - 0.05], [lon + 0.05, lat + 0.05],
+            [lon - 0.05, lat + 0.05], [lon - 0.05, lat - 0.05]]  # fmt: skip
+    layer = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"date": "2025-06-05"},
+             "geometry": {"type": "Polygon", "coordinates": [ring]}},
+        ],
+    }  # fmt: skip
+    upload = at.file_uploader(key="cm_control_file")
+    upload.set_value(("areas.geojson", json.dumps(layer).encode(), "application/geo+json"))
+    at.run()
+    assert not at.exception
+    [table] = [d.value for d in at.dataframe if "where" in d.value.columns]
+    assert list(zip(table["place"], table["where"], table["layer of"], strict=True)) == [
+        ("Kindrativka", "inside", "2025-06-05")
+    ]
+    at.file_uploader(key="cm_control_file").set_value(("bad.geojson", b"{}", "application/json"))
+    at.run()
+    assert "bad.geojson: not a GeoJSON FeatureCollection" in _messages(at.error)
