@@ -19,8 +19,9 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
@@ -32,6 +33,7 @@ from claimmap.errors import ClaimMapError
 from claimmap.inputs.files import read_text
 from claimmap.pipeline import IngestSummary, Pipeline
 from claimmap.records import ACTORS, STATUSES, Article, Claim, Event, Place, Resolution
+from claimmap.views.control import check_claims, load_control_layer
 from claimmap.views.export import (
     EVENT_COLUMNS,
     event_rows,
@@ -46,6 +48,15 @@ from claimmap.views.mapview import (
     highlight_html,
     selection_layer,
     source_label,
+)
+from claimmap.views.timeline import (
+    changes_since,
+    date_bounds,
+    default_since,
+    filter_days,
+    in_range,
+    per_day,
+    place_history,
 )
 
 #: How the article's language (``Article.language``) is shown.
@@ -62,6 +73,8 @@ TABLE_COLUMNS = [
     "n_articles",
     "n_origins",
     "geo_precision",
+    "event_date",
+    "time_precision",
     "first_reported",
     "event_id",
 ]
@@ -225,18 +238,7 @@ def sidebar_filters(events: Sequence[Event], articles: dict[str, Article]) -> di
     for name, values in options.items():
         picked = sb.multiselect(labels[name], values, key=f"cm_f_{name}", placeholder="any")
         chosen[name] = set(picked) or None
-    days = sorted({d for e in events for d in (e.first_reported, e.last_reported) if d})
-    if days:
-        lo, hi = date.fromisoformat(days[0][:10]), date.fromisoformat(days[-1][:10])
-        picked = sb.date_input(
-            "Reported between", (lo, hi), min_value=lo, max_value=hi, key="cm_f_dates"
-        )
-        if isinstance(picked, tuple) and len(picked) == 2:
-            # "~" sorts after any time part, so the whole last day is inside the range
-            chosen["dates"] = (picked[0].isoformat(), picked[1].isoformat() + "~")
-        chosen["include_undated"] = sb.checkbox("Include undated", True, key="cm_f_undated")
-    else:
-        sb.caption("No event has a publication date, so there is no date filter.")
+    chosen["event_days"], chosen["include_undated_days"] = date_filter(events)
     chosen["min_confidence"] = sb.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="cm_f_conf")
     chosen["text"] = sb.text_input(
         "Search text", key="cm_f_text", placeholder="place, spelling, sentence, title"
@@ -567,13 +569,24 @@ def add_articles(s: Shared) -> None:
         title = st.text_input("Title (optional; else the first line)", key="cm_paste_title")
         source = st.text_input("Source or outlet (optional)", key="cm_paste_source")
         text = st.text_area("Article text", key="cm_paste_text", height=180)
+        published = st.date_input(
+            "Published (optional; else the date the text gives)",
+            value=None,
+            key="cm_paste_published",
+        )
         pasted = st.form_submit_button("Add pasted text")
     if pasted:
         if not text.strip():
             st.error("Paste the article text first.")
         else:
             with st.spinner("Analysing…"):
-                summary = ingest_pasted(s, text, title=title, source=source)
+                summary = ingest_pasted(
+                    s,
+                    text,
+                    title=title,
+                    source=source,
+                    published=published.isoformat() if published else "",
+                )
             if summary.ingested or summary.duplicates:
                 with contextlib.suppress(ClaimMapError):
                     article = read_text(text, title=title, source=source)
@@ -585,11 +598,13 @@ def add_articles(s: Shared) -> None:
         show_article(articles[last], load_resolutions(s, s.key))
 
 
-def ingest_pasted(s: Shared, text: str, *, title: str, source: str) -> IngestSummary:
+def ingest_pasted(
+    s: Shared, text: str, *, title: str, source: str, published: str = ""
+) -> IngestSummary:
     """Store a paste while every other run waits (``Shared.writing``), so a Reload pressed
     meanwhile shows it once it is in."""
     with s.writing():
-        summary = s.pipeline.ingest_text(text, title=title, source=source)
+        summary = s.pipeline.ingest_text(text, title=title, source=source, published=published)
         st.session_state["cm_ingest_report"] = summary
     return summary
 
@@ -653,6 +668,207 @@ def curation_tab(s: Shared) -> None:
         st.caption("No curation action yet.")
 
 
+# -- time (issue 12): the date filter, the timeline, what changed, a place's history ----------
+
+
+def _days(value: object) -> tuple[date, date] | None:
+    """A date_input range value as (first, last); one picked day is a range of one."""
+    if isinstance(value, date):
+        return value, value
+    if isinstance(value, (tuple, list)) and value:
+        return value[0], value[-1]
+    return None
+
+
+def _reset_dates(bounds: tuple[str, str]) -> None:
+    st.session_state["cm_f_dates"] = tuple(date.fromisoformat(d) for d in bounds)
+
+
+def date_filter(events: Sequence[Event]) -> tuple[tuple[str, str] | None, bool]:
+    """The sidebar's date range over the events' own dates: ((first, last) or None, undated?).
+
+    Always shown; disabled, with why, while no event is dated. It follows the data: a range
+    the user has not narrowed widens with new dates, and events a narrowed range hides are
+    counted under it, with a button to show them."""
+    sb = st.sidebar
+    bounds = date_bounds(events)
+    if bounds is None:
+        sb.date_input("Happened between", value=None, disabled=True, key="cm_f_dates_off")
+        sb.caption(
+            "No event is dated yet: add an article with a publication date (the paste form "
+            "takes one; the CLI has --published) and its claims are dated."
+        )
+        return None, True
+    lo, hi = date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1])
+    seen = st.session_state.get("cm_f_dates_bounds")
+    picked = _days(st.session_state.get("cm_f_dates"))
+    if seen != bounds:
+        untouched = seen is None or picked is None or picked == tuple(map(date.fromisoformat, seen))
+        if untouched:
+            st.session_state["cm_f_dates"] = (lo, hi)
+        else:  # the user's own range, kept, but never outside what the widget allows
+            first, last = min(max(picked[0], lo), hi), max(min(picked[1], hi), lo)
+            st.session_state["cm_f_dates"] = (first, max(first, last))
+        st.session_state["cm_f_dates_bounds"] = bounds
+    value = _days(sb.date_input("Happened between", min_value=lo, max_value=hi, key="cm_f_dates"))
+    undated = sb.checkbox("Include undated", True, key="cm_f_undated")
+    if value is None:
+        return None, undated
+    days = (value[0].isoformat(), value[1].isoformat())
+    hidden = [e for e in events if e.date and not in_range(e, days)]
+    if hidden:
+        sb.warning(f"{len(hidden)} dated event(s) outside these dates are hidden.")
+        sb.button("Show all dates", key="cm_f_dates_all", on_click=_reset_dates, args=(bounds,))
+    return days, undated
+
+
+def _day_of(value: object) -> str:
+    """A Vega-Lite selection bound (epoch milliseconds or an ISO string) as an ISO day."""
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value / 1000, tz=UTC).date().isoformat()
+    return str(value)[:10]
+
+
+def brush_days() -> tuple[str, str] | None:
+    """The days the timeline's brush covers, or None when nothing is brushed."""
+    state = st.session_state.get("cm_timeline") or {}
+    brush = (state.get("selection") or {}).get("cm_brush") or {}
+    bounds = brush.get("day")
+    if not bounds or len(bounds) != 2:
+        return None
+    first, last = sorted(_day_of(v) for v in bounds)
+    return first, last
+
+
+def timeline(events: Sequence[Event]) -> None:
+    """Events per day by type; dragging across it filters the map and the table."""
+    rows = per_day(events)
+    if not rows:
+        st.caption("Timeline: no dated event matches the filters.")
+        return
+    brush = alt.selection_interval(name="cm_brush", encodings=["x"])
+    chart = (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("day:T", title=None, scale=alt.Scale(padding=24)),  # room to start a drag
+            y=alt.Y("sum(events):Q", title="events"),
+            color=alt.Color("event_type:N", title="type"),
+            tooltip=["day:T", "event_type:N", "events:Q"],
+        )
+        .add_params(brush)
+        .properties(height=140)
+    )
+    st.altair_chart(chart, key="cm_timeline", on_select="rerun", width="stretch")
+    brushed = brush_days()
+    if brushed is None:
+        st.caption("Drag across the timeline to show only those days on the map.")
+        return
+    hidden = len(events) - len(filter_days(events, brushed, include_undated=False))
+    st.caption(
+        f"Map and table show {brushed[0]} to {brushed[1]}; {hidden} other event(s) are hidden "
+        "(click the chart outside the selection to show them)."
+    )
+
+
+def _when(claim_or_row: object) -> str:
+    day, end = getattr(claim_or_row, "date", ""), getattr(claim_or_row, "date_end", "")
+    if not day:
+        return "undated"
+    return f"{day} – {end}" if end else day
+
+
+def history(events: Sequence[Event], chosen: Event | None, articles: dict[str, Article]) -> None:
+    """The selected place's history: every claim about it, oldest first."""
+    if chosen is None:
+        return
+    rows = place_history(events, chosen.place.place_id, articles=articles)
+    st.html(f"<b>History of {html.escape(chosen.place.name)}</b> ({len(rows)} claims)")
+    table = pd.DataFrame(
+        [
+            {
+                "when": _when(r),
+                "precision": r.date_precision or None,
+                "words": r.date_text or ("(publication date)" if r.date else ""),
+                "event": r.event_type.replace("_", " "),
+                "actor": r.actor,
+                "status": r.status,
+                "source": r.source,
+                "sentence": r.sentence,
+            }
+            for r in rows
+        ]
+    )
+    st.dataframe(table, hide_index=True, key="cm_history", width="stretch")
+
+
+def what_changed(events: Sequence[Event], articles: dict[str, Article]) -> None:
+    """New events, new claims on old events, status changes, places that changed hands."""
+    start = default_since(articles)
+    if start is None:
+        st.info("No article has a publication date, so nothing can be new since a day.")
+        return
+    since = st.date_input("What changed since (published on or after)", start, key="cm_since")
+    changes = changes_since(events, articles=articles, since=since.isoformat())
+    st.markdown(f"**New events** ({len(changes.new_events)})")
+    if changes.new_events:
+        rows = event_rows(changes.new_events)
+        st.dataframe(pd.DataFrame(rows)[TABLE_COLUMNS], hide_index=True, key="cm_ch_new")
+    st.markdown(f"**New claims on older events** ({len(changes.new_claims)})")
+    for event, claims in changes.new_claims:
+        st.markdown(f"- {md(event_label(event))}: {len(claims)} new claim(s), since {event.date}")
+    st.markdown(f"**Status changes** ({len(changes.status_changes)})")
+    for event, before, now in changes.status_changes:
+        st.markdown(f"- {md(event_label(event))}: {before} → {now}")
+    st.markdown(f"**Places that changed hands** ({len(changes.changed_hands)})")
+    for name, before, after in changes.changed_hands:
+        st.markdown(
+            f"- {md(name)}: {md(before.event_type.replace('_', ' '))} by {md(before.actor)} "
+            f"({_when(before)}) → {md(after.event_type.replace('_', ' '))} by "
+            f"{md(after.actor)} ({_when(after)})"
+        )
+
+
+def control_layers(events: Sequence[Event]) -> None:
+    """An analyst's dated control areas, and where each capture or recapture claim lay."""
+    st.caption(
+        "Load a GeoJSON FeatureCollection of areas, each feature with a `date` property "
+        "(your own assessed-control polygons or a provider's export). For each capture or "
+        "recapture claim, claimmap shows whether the place lay inside, near or outside the "
+        "area of the latest layer date on or before the claim's date. Nothing is stored."
+    )
+    upload = st.file_uploader("Control layer (.geojson, .json)", key="cm_control_file")
+    if upload is None:
+        return
+    try:
+        layer = load_control_layer(upload.getvalue(), name=upload.name)
+    except ClaimMapError as err:
+        st.error(md(str(err)))
+        return
+    st.success(md(f"{upload.name}: {len(layer)} date(s), {layer[0].date} to {layer[-1].date}"))
+    checks = check_claims(events, layer)
+    if not checks:
+        st.info("No dated capture or recapture claim on a point to check.")
+        return
+    table = pd.DataFrame(
+        [
+            {
+                "claim date": _when(c.claim),
+                "place": c.event.place.name,
+                "event": c.claim.event_type.replace("_", " "),
+                "actor": c.claim.actor,
+                "status": c.claim.status,
+                "where": c.placement.verdict,
+                "layer of": c.placement.layer_date,
+                "km from edge": c.placement.distance_km,
+                "sentence": c.claim.sentence,
+            }
+            for c in checks
+        ]
+    )
+    st.dataframe(table, hide_index=True, key="cm_control_table", width="stretch")
+
+
 def main() -> None:
     st.set_page_config(page_title="claimmap", page_icon="🗺️", layout="wide")
     db = os.environ.get("CLAIMMAP_DB", "")
@@ -668,7 +884,11 @@ def main() -> None:
     key = s.settled()
     events, articles = load_events(s, key), load_articles(s, key)
     resolutions = load_resolutions(s, key)
-    shown = filter_events(events, articles=articles, **sidebar_filters(events, articles))
+    filters = sidebar_filters(events, articles)
+    days, undated = filters.pop("event_days"), filters.pop("include_undated_days")
+    filtered = filter_events(events, articles=articles, **filters)
+    in_days = filter_days(filtered, days, include_undated=undated)
+    shown = filter_days(in_days, brush_days(), include_undated=False)
     go_to_place(s)
     st.sidebar.checkbox(
         "Online map tiles (OpenStreetMap)",
@@ -691,15 +911,35 @@ def main() -> None:
     if flash := st.session_state.get("cm_flash"):  # kept until the next change (see add_articles)
         st.success(md(flash))
     chosen = next((e for e in shown if e.event_id == st.session_state.get("cm_selected")), None)
-    tab_map, tab_review, tab_articles, tab_add, tab_export, tab_curation = st.tabs(
-        ["Map", "Review", "Articles", "Add articles", "Export", "Curation"]
+    (
+        tab_map,
+        tab_review,
+        tab_articles,
+        tab_add,
+        tab_export,
+        tab_changes,
+        tab_control,
+        tab_curation,
+    ) = st.tabs(
+        [
+            "Map",
+            "Review",
+            "Articles",
+            "Add articles",
+            "Export",
+            "What changed",
+            "Control layers",
+            "Curation",
+        ]
     )
     with tab_map:
+        timeline(in_days)
         left, right = st.columns([3, 2])
         with left:
             show_map(s, shown, articles, chosen)
         with right:
             panel(s, shown, articles, chosen, load_all_resolutions(s, s.key))
+            history(events, chosen, articles)
         st.session_state["cm_table_ids"] = [e.event_id for e in shown]
         table = pd.DataFrame(event_rows(shown), columns=list(EVENT_COLUMNS))
         st.dataframe(
@@ -710,6 +950,10 @@ def main() -> None:
             selection_mode="single-row",
             width="stretch",
         )
+    with tab_changes:
+        what_changed(events, articles)
+    with tab_control:
+        control_layers(events)
     with tab_review:
         review(s, articles, resolutions)
     with tab_articles:

@@ -31,6 +31,10 @@ from claimmap.inputs.files import shown
 
 __all__ = ["main"]
 
+_PUBLISHED_HELP = (
+    "publication date (YYYY-MM-DD) for files that carry none; claims are dated from it"
+)
+
 
 def _out(args: argparse.Namespace) -> AbstractContextManager[TextIO]:
     """The output file (-o), or stdout, which must stay open after the command."""
@@ -112,7 +116,11 @@ def cmd_mentions(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args)
-    summary = pipeline.ingest_paths(args.paths, progress=None if args.quiet else _progress_bar())
+    summary = pipeline.ingest_paths(
+        args.paths,
+        progress=None if args.quiet else _progress_bar(),
+        published=args.published or "",
+    )
     print(summary.describe(), file=sys.stderr)
     return 1 if summary.failed and not summary.ingested else 0
 
@@ -122,7 +130,7 @@ def cmd_events(args: argparse.Namespace) -> int:
 
     if args.files:  # files given directly: a temporary database
         pipeline = _pipeline(args, db=":memory:")
-        summary = pipeline.ingest_paths(args.files)
+        summary = pipeline.ingest_paths(args.files, published=args.published or "")
         if summary.failed:
             print(summary.describe(), file=sys.stderr)
         if summary.failed and not (summary.ingested or summary.duplicates):
@@ -232,10 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("ingest", cmd_ingest, "Store articles (files or directories) in the database.")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--published", metavar="DATE", help=_PUBLISHED_HELP)
 
     p = add("events", cmd_events, "Export events (from the database, or from FILEs directly).")
     p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    p.add_argument("--published", metavar="DATE", help=_PUBLISHED_HELP)
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
 
     add("articles", cmd_articles, "List the stored articles.", offline=False)

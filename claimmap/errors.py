@@ -84,3 +84,7 @@ class ReadOnlyStoreError(StorageError, PermissionError):
 # issue 11: the user's table of sources
 class SourceTableError(ClaimMapError, ValueError):
     """A sources table (CLAIMMAP_SOURCES) is missing, malformed or names an unknown side/kind."""
+
+
+class ControlLayerError(ClaimMapError, ValueError):
+    """A control-layer file is not a GeoJSON FeatureCollection of dated polygons."""

@@ -23,11 +23,13 @@ from rapidfuzz import fuzz, process
 
 from claimmap.claims import curation
 from claimmap.claims.claims import EVENT_TYPES, extract_claims
+from claimmap.claims.dates import date_claims
 from claimmap.claims.events import build_events
 from claimmap.errors import (
     ClaimMapError,
     ConfigError,
     CurationError,
+    IngestError,
     NotFoundError,
     ReadOnlyStoreError,
     StorageError,
@@ -35,6 +37,7 @@ from claimmap.errors import (
 )
 from claimmap.inputs.files import (
     collect_paths,
+    parse_date,
     path_text,
     read_bytes,
     read_path,
@@ -97,6 +100,26 @@ class IngestSummary:
         if self.events_error:
             lines.append(f"  {shown(self.events_error)}")
         return "\n".join(lines)
+
+
+def _published(value: str) -> str:
+    """``value`` as an ISO date ("" stays ""); IngestError when it is not a date."""
+    if not value.strip():
+        return ""
+    iso = parse_date(value)
+    if not iso:
+        raise IngestError(f"published date {value!r} is not a date (use YYYY-MM-DD)")
+    return iso
+
+
+def _dated(claims: Sequence[Claim], articles: dict[str, Article]) -> list[Claim]:
+    """Claims stored before they had dates (schema < 3) dated now, from their own sentences."""
+    out = list(claims)
+    for i, claim in enumerate(out):
+        article = articles.get(claim.article_id)
+        if not claim.date_precision and article is not None and article.published:
+            out[i] = date_claims([claim], article)[0]
+    return out
 
 
 def _env_offline() -> bool:
@@ -162,27 +185,47 @@ class Pipeline:
     # -- ingest ----------------------------------------------------------------------------
 
     def ingest_paths(
-        self, paths: Iterable[str | Path], *, progress: Progress | None = None
+        self,
+        paths: Iterable[str | Path],
+        *,
+        progress: Progress | None = None,
+        published: str = "",
     ) -> IngestSummary:
         """Files and directories (their .txt/.md/.html files); one bad file never stops a batch:
-        a missing path or an unreadable directory is reported and the rest is ingested."""
+        a missing path or an unreadable directory is reported and the rest is ingested.
+
+        ``published`` (a date) dates the files that carry no publication date of their own;
+        one that is not a date raises IngestError before anything is read."""
+        published = _published(published)
         files, problems = collect_paths(Path(p) for p in paths)
         items = [(path_text(f.name), lambda f=f: read_path(f)) for f in files]
-        summary = self._ingest(items, progress)
+        summary = self._ingest(items, progress, published)
         return IngestSummary(failed=tuple(problems)) + summary
 
     def ingest_uploads(
-        self, files: Iterable[tuple[str, bytes]], *, progress: Progress | None = None
+        self,
+        files: Iterable[tuple[str, bytes]],
+        *,
+        progress: Progress | None = None,
+        published: str = "",
     ) -> IngestSummary:
         """Uploaded files as (name, bytes): the dashboard's uploader."""
+        published = _published(published)
         return self._ingest(
-            [(name, lambda n=name, d=data: read_bytes(d, name=n)) for name, data in files], progress
+            [(name, lambda n=name, d=data: read_bytes(d, name=n)) for name, data in files],
+            progress,
+            published,
         )
 
-    def ingest_text(self, text: str, *, title: str = "", source: str = "") -> IngestSummary:
-        """Pasted text."""
+    def ingest_text(
+        self, text: str, *, title: str = "", source: str = "", published: str = ""
+    ) -> IngestSummary:
+        """Pasted text; ``published`` dates it unless the text names its own date."""
         name = title or "pasted text"
-        return self._ingest([(name, lambda: read_text(text, title=title, source=source))], None)
+        published = _published(published)
+        return self._ingest(
+            [(name, lambda: read_text(text, title=title, source=source))], None, published
+        )
 
     def ensure_seeds(self, seeds_dir: Path = SEEDS_DIR) -> IngestSummary:
         """Ingest the seed articles when the database has no article yet."""
@@ -191,7 +234,10 @@ class Pipeline:
         return self.ingest_paths([seeds_dir])
 
     def _ingest(
-        self, items: Sequence[tuple[str, Callable[[], Article]]], progress: Progress | None
+        self,
+        items: Sequence[tuple[str, Callable[[], Article]]],
+        progress: Progress | None,
+        published: str = "",
     ) -> IngestSummary:
         ingested: list[str] = []
         duplicates: list[str] = []
@@ -210,6 +256,8 @@ class Pipeline:
                 continue
             try:
                 article = read()
+                if published and not article.published:
+                    article = replace(article, published=published)
                 if self.store.has_article(article.article_id):
                     duplicates.append(name)
                     continue
@@ -282,6 +330,7 @@ class Pipeline:
             before = {a.article_id for a in self.store.articles()}
             claims = self.store.claims()  # then articles and places: they hold every claim's
             articles = {a.article_id: a for a in self.store.articles()}
+            claims = _dated(claims, articles)
             places = {
                 r.place.place_id: r.place for r in self.store.resolutions() if r.place is not None
             }

@@ -34,6 +34,8 @@ ACTORS = ("Russian forces", "Ukrainian forces", "unspecified")
 STATUSES = ("claimed", "confirmed", "denied")
 #: A place's part in a claim: where it happened, where a move goes, where it comes from.
 ROLES = ("location", "target", "origin")
+#: issue 12: event types that change who holds a place (a sequence of them is never one event).
+CONTROL_TYPES = ("territorial_capture", "recapture", "withdrawal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,11 @@ class Claim:
     injured: int = 0  #: wounded stated in the sentence (0: none stated)
     #: ``article:start:end`` of a later sentence that rejects this claim (status is then denied)
     denied_by: str = ""
+    # issue 12: when the sentence says it happened (claimmap.claims.dates)
+    date: str = ""  #: ISO date, "" when undated
+    date_end: str = ""  #: last day of a span ("" for one day)
+    date_precision: int = 0  #: ACLED time_precision: 1 day, 2 up to a week, 3 month; 0 undated
+    date_text: str = ""  #: the words that gave the date, "" for the publication date
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +193,10 @@ class Event:
     killed: int = 0  #: the most dead any claim states
     injured: int = 0  #: the most wounded any claim states
     denials: int = 0  #: how many claims deny it
+    # issue 12: when it happened, from its claims' dates (claimmap.claims.events)
+    date: str = ""  #: first day (ACLED event_date), "" when every claim is undated
+    date_end: str = ""  #: last day of a span, "" for one day
+    time_precision: int = 0  #: ACLED: 1 day, 2 up to a week, 3 month or vaguer; 0 undated
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from claimmap.pipeline import Pipeline
@@ -288,3 +290,103 @@ def test_an_area_event_is_selectable_on_the_map(browser_page):
     popup.wait_for(timeout=30_000)
     popup.get_by_role("button", name="Full sources in the panel").click()
     page.get_by_text("area, not a precise point").wait_for(timeout=30_000)
+
+
+# -- time (issue 12) ---------------------------------------------------------------------------
+
+
+def _paste_dated(page, title: str, text: str, published: str) -> None:
+    page.get_by_role("tab", name="Add articles").click()
+    page.get_by_label("Title (optional; else the first line)").fill(title)
+    page.get_by_label("Article text").fill(text)
+    label = "Published (optional; else the date the text gives)"
+    for part, value in zip(("year", "month", "day"), published.split("-"), strict=True):
+        page.get_by_role("spinbutton", name=f"{part}, {label}").click()
+        page.keyboard.type(value)
+    page.get_by_role("button", name="Add pasted text").click()
+    page.get_by_text(f"Added 1: {title}").wait_for(timeout=60_000)
+
+
+def _event_id(db: Path, place: str, event_type: str, day: str) -> str:
+    events = Pipeline.open(db=db, offline=True).store.events()
+    return next(
+        e.event_id
+        for e in events
+        if (e.place.name, e.event_type, e.date) == (place, event_type, day)
+    )
+
+
+def _wait_for_markers(page, ready, what: str) -> list[str]:
+    """Poll the laid-out map's marker ids until ``ready(ids)``; during a rerun the old map may
+    stand beside the new one (width -1) for a moment, so each read is of one frame, at once."""
+    live = page.frame_locator('iframe[title="streamlit_folium.st_folium"]:not([width="-1"])')
+    deadline = time.monotonic() + 60
+    ids: list[str] = []
+    while time.monotonic() < deadline:
+        try:
+            ids = live.first.locator("body").evaluate(
+                "b => [...b.querySelectorAll('.cm-marker')].map(m => m.dataset.eventId)",
+                timeout=5_000,
+            )
+        except PlaywrightError:  # the frame went away under us: read again
+            ids = []
+        if ready(ids):
+            return ids
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the map never showed {what}: {ids}")
+
+
+def _shown_dates(page) -> tuple[str, ...]:
+    """The sidebar date range as the reader sees it, as ISO days."""
+    groups = page.get_by_role("group", name="Happened between")
+    groups.first.wait_for(timeout=30_000)
+    text = re.sub(r"\s", "", " ".join(g.inner_text() for g in groups.all()))
+    return tuple(f"{y}-{m}-{d}" for y, m, d in re.findall(r"(\d{4})/(\d{2})/(\d{2})", text))
+
+
+def _caption_counts(page) -> tuple[int, int]:
+    caption = page.get_by_text(re.compile(r"\d+ events · \d+ match the filters")).first
+    caption.wait_for(timeout=30_000)
+    m = re.search(r"(\d+) events · (\d+) match", caption.inner_text())
+    assert m
+    return int(m[1]), int(m[2])
+
+
+def test_a_new_article_past_the_shown_dates_appears_on_the_map(browser_page, server):
+    """The issue's stale filter: 06-10..06-15 on screen, an article of 06-20 pasted."""
+    page = browser_page.page
+    _paste_dated(page, "June 10", "Russian forces attacked Yunakivka.", "2025-06-10")
+    _paste_dated(page, "June 15", "Russian forces shelled Myropillia.", "2025-06-15")
+    assert _shown_dates(page) == ("2025-06-10", "2025-06-15")
+    _paste_dated(page, "June 20", "Russian forces captured Kindrativka.", "2025-06-20")
+    page.get_by_role("tab", name="Map").click()
+    event_id = _event_id(server[1], "Kindrativka", "territorial_capture", "2025-06-20")
+    _wait_for_markers(page, lambda ids: event_id in ids, "the 06-20 capture")
+    assert _shown_dates(page) == ("2025-06-10", "2025-06-20")
+    total, matching = _caption_counts(page)
+    assert total == matching
+
+
+def test_dragging_the_timeline_filters_the_map(browser_page, server):
+    page = browser_page.page
+    page.get_by_role("tab", name="Map").click()
+    early = _event_id(server[1], "Yunakivka", "assault", "2025-06-10")
+    late = _event_id(server[1], "Kindrativka", "territorial_capture", "2025-06-20")
+    before = len(_wait_for_markers(page, lambda ids: late in ids, "the 06-20 capture"))
+    chart = page.locator('[data-testid="stVegaLiteChart"] canvas, '
+                         '[data-testid="stVegaLiteChart"] svg').first  # fmt: skip
+    chart.wait_for(timeout=30_000)
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] * 0.4
+    # from just inside the plot (past the y axis, before the first day's bar) to a third across
+    page.mouse.move(box["x"] + 72, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3, y, steps=8)
+    page.mouse.up()
+    page.get_by_text("Map and table show 2025-06-").wait_for(timeout=60_000)
+    ids = _wait_for_markers(
+        page, lambda ids: early in ids and late not in ids, "only the brushed days"
+    )
+    assert 0 < len(ids) < before, (ids, before)

@@ -276,3 +276,40 @@ def test_a_bad_geocoder_url_is_one_line_not_a_traceback(url: str, tmp_path: Path
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert result.stderr.startswith(f"claimmap: error: CLAIMMAP_GEOCODER_URL: geocoder URL {url!r}")
+
+
+def test_captured_then_liberated_exports_two_dated_events_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "claims.db")
+    june, july = tmp_path / "june.txt", tmp_path / "july.txt"
+    june.write_text("Russian forces captured Kindrativka on Sunday.\n", encoding="utf-8")
+    july.write_text(
+        "Ukrainian forces liberated Kindrativka on July 27, the General Staff said.\n",
+        encoding="utf-8",
+    )
+    for path, day in ((june, "2025-06-09"), (july, "2025-07-28")):
+        code, _, err = run(
+            capsys, "ingest", str(path), "--db", db, "--offline", "-q", "--published", day
+        )
+        assert code == 0, err
+    code, out, _ = run(capsys, "events", "--db", db, "--format", "csv")
+    assert code == 0
+    rows = [r for r in csv.DictReader(io.StringIO(out)) if r["location"] == "Kindrativka"]
+    assert [(r["event_type"], r["event_date"], r["time_precision"]) for r in rows] == [
+        ("territorial_capture", "2025-06-08", "1"),
+        ("recapture", "2025-07-27", "1"),
+    ]
+    assert rows[0]["claim_dates"] == '2025-06-08 p1 "on Sunday"'
+    code, out, _ = run(capsys, "events", "--db", db, "--format", "geojson")
+    features = json.loads(out)["features"]
+    assert [f["properties"]["event_date"] for f in features] == ["2025-06-08", "2025-07-27"]
+
+
+def test_published_must_be_a_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        capsys, "ingest", str(SEEDS[0]), "--db", str(tmp_path / "x.db"), "-q", "--published", "soon"
+    )
+    assert code == 1
+    assert err.count("\n") == 1
+    assert "'soon' is not a date" in err

@@ -10,6 +10,7 @@ import re
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -428,3 +429,120 @@ def test_a_reload_during_a_paste_waits_for_it_and_shows_it(tmp_path):
     assert done["summary"].ingested == ("pasted text",)
     assert "Late report" in titles  # the Reload's run sees the paste
     assert key == s.key == ("x", 1)  # and reads with the version the paste bumped
+
+
+# -- time (issue 12) ---------------------------------------------------------------------------
+
+
+def _paste(at: AppTest, text: str, published: str, title: str) -> None:
+    at.text_area(key="cm_paste_text").input(text)
+    at.text_input(key="cm_paste_title").input(title)
+    at.date_input(key="cm_paste_published").set_value(date.fromisoformat(published))
+    [submit] = [b for b in at.button if b.key and b.key.startswith("FormSubmitter:cm_paste_form")]
+    submit.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"Added 1: {title}" in _messages(at.success)
+
+
+def _counts(at: AppTest) -> tuple[int, int]:
+    m = re.search(r"· (\d+) events · (\d+) match the filters", at.caption[0].value)
+    assert m, at.caption[0].value
+    return int(m[1]), int(m[2])
+
+
+def test_the_date_filter_is_there_disabled_until_something_is_dated(monkeypatch, seeded_db):
+    at = _app(monkeypatch, seeded_db)  # the seed articles carry no date
+    [off] = [d for d in at.date_input if d.key == "cm_f_dates_off"]
+    assert off.disabled
+    assert any("No event is dated yet" in c.value for c in at.sidebar.caption)
+
+
+def test_a_new_article_past_the_date_range_is_never_hidden(monkeypatch, tmp_path):
+    """The issue's stale filter: range 06-10..06-15 on screen, an article of 06-20 pasted."""
+    at = _app(monkeypatch, tmp_path / "stale.db")
+    _paste(at, "Russian forces attacked Yunakivka.", "2025-06-10", "June 10")
+    _paste(at, "Russian forces shelled Myropillia.", "2025-06-15", "June 15")
+    assert at.date_input(key="cm_f_dates").value == (date(2025, 6, 10), date(2025, 6, 15))
+    total, matching = _counts(at)
+    assert total == matching
+    _paste(at, "Russian forces captured Kindrativka.", "2025-06-20", "June 20")
+    assert at.date_input(key="cm_f_dates").value == (date(2025, 6, 10), date(2025, 6, 20))
+    total, matching = _counts(at)
+    assert total == matching
+    table = _table(at)
+    row = table[(table.location == "Kindrativka") & (table.event_type == "territorial_capture")]
+    assert list(row.event_date) == ["2025-06-20"]
+
+
+def test_a_narrowed_range_says_what_it_hides(monkeypatch, tmp_path):
+    at = _app(monkeypatch, tmp_path / "narrow.db")
+    _paste(at, "Russian forces attacked Yunakivka.", "2025-06-10", "June 10")
+    _paste(at, "Russian forces shelled Myropillia.", "2025-06-15", "June 15")
+    at.date_input(key="cm_f_dates").set_value((date(2025, 6, 10), date(2025, 6, 12))).run()
+    assert set(_table(at).event_date) == {"2025-06-10", ""}  # and the undated seeds
+    _paste(at, "Russian forces captured Kindrativka.", "2025-06-20", "June 20")
+    assert at.date_input(key="cm_f_dates").value == (date(2025, 6, 10), date(2025, 6, 12))
+    [warning] = [w.value for w in at.sidebar.warning]
+    assert warning.startswith("2 dated event(s) outside these dates are hidden")
+    at.button(key="cm_f_dates_all").click().run()
+    assert at.date_input(key="cm_f_dates").value == (date(2025, 6, 10), date(2025, 6, 20))
+    assert {"2025-06-15", "2025-06-20"} <= set(_table(at).event_date)
+
+
+def test_history_and_what_changed(monkeypatch, tmp_path):
+    at = _app(monkeypatch, tmp_path / "history.db")
+    _paste(at, "Russian forces captured Kindrativka on Sunday.", "2025-06-09", "MoD June")
+    _paste(at, "Ukrainian forces liberated Kindrativka on July 27.", "2025-07-28", "GS July")
+    table = _table(at)
+    kin = table[(table.location == "Kindrativka") & (table.event_date != "")]
+    assert list(zip(kin.event_type, kin.event_date, strict=True)) == [
+        ("territorial_capture", "2025-06-08"),
+        ("recapture", "2025-07-27"),
+    ]
+    at.date_input(key="cm_f_dates").set_value((date(2025, 6, 8), date(2025, 6, 30))).run()
+    table = _table(at)
+    assert list(table[table.event_date != ""].event_type) == ["territorial_capture"]
+    at.date_input(key="cm_f_dates").set_value((date(2025, 7, 1), date(2025, 7, 27))).run()
+    table = _table(at)
+    assert list(table[table.event_date != ""].event_type) == ["recapture"]
+    at.button(key="cm_f_dates_all").click().run()
+    _select(at, "Kindrativka", "recapture")
+    [history] = [d.value for d in at.dataframe if "when" in d.value.columns]
+    dated = history[history.when != "undated"]  # the seeds' undated clashes come last
+    assert list(dated.when) == ["2025-06-08", "2025-07-27"]
+    assert list(dated.words) == ["on Sunday", "on July 27"]
+    assert list(dated.source) == ["MoD June", "GS July"]
+    assert set(history.when[len(dated) :]) <= {"undated"}
+    text = " ".join(m.value for m in at.markdown)
+    assert "Places that changed hands** (1)" in text
+    assert "Kindrativka: territorial capture by Russian forces (2025-06-08) → recapture" in text
+
+
+def test_a_control_layer_places_each_capture_claim(monkeypatch, tmp_path):
+    at = _app(monkeypatch, tmp_path / "control.db")
+    _paste(at, "Russian forces captured Kindrativka on Sunday.", "2025-06-09", "MoD June")
+    kindrativka = next(
+        p for p in Pipeline.open(db=tmp_path / "control.db", offline=True).store.events()
+        if p.place.name == "Kindrativka" and p.date
+    ).place  # fmt: skip
+    lat, lon = kindrativka.lat, kindrativka.lon
+    ring = [[lon - 0.05, lat - 0.05], [lon + 0.05, lat - 0.05], [lon + 0.05, lat + 0.05],
+            [lon - 0.05, lat + 0.05], [lon - 0.05, lat - 0.05]]  # fmt: skip
+    layer = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"date": "2025-06-05"},
+             "geometry": {"type": "Polygon", "coordinates": [ring]}},
+        ],
+    }  # fmt: skip
+    upload = at.file_uploader(key="cm_control_file")
+    upload.set_value(("areas.geojson", json.dumps(layer).encode(), "application/geo+json"))
+    at.run()
+    assert not at.exception
+    [table] = [d.value for d in at.dataframe if "where" in d.value.columns]
+    assert list(zip(table["place"], table["where"], table["layer of"], strict=True)) == [
+        ("Kindrativka", "inside", "2025-06-05")
+    ]
+    at.file_uploader(key="cm_control_file").set_value(("bad.geojson", b"{}", "application/json"))
+    at.run()
+    assert "bad.geojson: not a GeoJSON FeatureCollection" in _messages(at.error)

@@ -85,16 +85,16 @@ def test_confidence_is_capped() -> None:
     assert event.confidence == 0.99
 
 
-def test_different_dates_split_and_undated_claims_join_the_earliest() -> None:
+def test_dates_beyond_the_window_split_and_undated_claims_join_the_earliest() -> None:
     articles = {
         "a": article("a", "2025-06-10"),
-        "b": article("b", "2025-06-12"),
+        "b": article("b", "2025-06-14"),
         "u": article("u", ""),
     }
     events = build_events([claim("b"), claim("u"), claim("a")], articles=articles, places=PLACES)
     assert [(e.first_reported, e.n_claims) for e in events] == [
         ("2025-06-10", 2),
-        ("2025-06-12", 1),
+        ("2025-06-14", 1),
     ]
     assert {c.article_id for c in events[0].claims} == {"a", "u"}
     [undated] = build_events([claim("u")], articles=articles, places=PLACES)
@@ -249,10 +249,10 @@ def test_seeds_end_to_end() -> None:
 
 
 def test_seeds_on_different_days_stay_apart() -> None:
-    events = seed_events(("2025-06-12", "2025-06-13"))
+    events = seed_events(("2025-06-12", "2025-06-20"))
     captures = [e for e in events if e.event_type == "territorial_capture"]
     assert [e.place.name for e in captures] == ["Oleksandriia", "Oleksandriia"]
-    assert [e.first_reported for e in captures] == ["2025-06-12", "2025-06-13"]
+    assert [e.first_reported for e in captures] == ["2025-06-12", "2025-06-20"]
 
 
 def test_docs_list_every_event_field() -> None:
@@ -283,3 +283,73 @@ def test_one_side_alone_is_one_side() -> None:
     [event] = build_events(claims, articles=articles, places=PLACES)
     assert (event.n_articles, event.n_sides, event.n_monitors) == (2, 1, 0)
     assert event.situation is True
+
+
+def dated(aid: str, day: str, end: str = "", precision: int = 1, **kw: object) -> Claim:
+    return replace(claim(aid, **kw), date=day, date_end=end, date_precision=precision)
+
+
+def test_claims_within_the_window_merge_and_the_event_takes_their_span() -> None:
+    articles = {k: article(k, "2025-06-12") for k in "abc"}
+    claims = [dated("a", "2025-06-08"), dated("b", "2025-06-10"), dated("c", "2025-06-20")]
+    events = build_events(claims, articles=articles, places=PLACES)
+    assert [(e.date, e.date_end, e.time_precision, e.n_claims) for e in events] == [
+        ("2025-06-08", "2025-06-10", 2, 2),
+        ("2025-06-20", "", 1, 1),
+    ]
+    strikes = [
+        dated(k, d, event_type="shelling")
+        for k, d in zip("ab", ["2025-06-08", "2025-06-10"], strict=True)
+    ]
+    assert len(build_events(strikes, articles=articles, places=PLACES)) == 2
+
+
+def test_a_night_is_one_day_precision_and_a_vague_claim_never_stretches_an_event() -> None:
+    articles = {k: article(k, "2025-07-28") for k in "ab"}
+    claims = [
+        dated("a", "2025-06-08", "2025-06-09"),
+        dated("b", "2025-06-01", "2025-07-28", 3),  # "held since early June"
+    ]
+    [event] = build_events(claims, articles=articles, places=PLACES)
+    assert (event.date, event.date_end, event.time_precision, event.n_claims) == (
+        "2025-06-08",
+        "2025-06-09",
+        1,
+        2,
+    )
+
+
+def test_captured_liberated_captured_again_stay_a_sequence() -> None:
+    articles = {k: article(k, "2025-09-01") for k in "abcdef"}
+    claims = [
+        dated("a", "2025-06-08"),
+        dated("b", "2025-06-10"),
+        dated("c", "2025-07-27", event_type="recapture", actor="Ukrainian forces"),
+        dated("d", "2025-07-28"),  # a capture claim the day after the recapture: a new event
+        dated("e", "2025-07-30", event_type="assault"),
+        dated("f", "2025-06-01", "2025-07-28", 3),  # vague: joins the June capture
+    ]
+    events = build_events(claims, articles=articles, places=PLACES)
+    got = [(e.event_type, e.date, e.n_claims) for e in events]
+    assert got == [
+        ("territorial_capture", "2025-06-08", 3),
+        ("recapture", "2025-07-27", 1),
+        ("territorial_capture", "2025-07-28", 1),
+        ("assault", "2025-07-30", 1),
+    ]
+    assert len({e.event_id for e in events}) == 4
+
+
+def test_a_recapture_between_two_capture_claims_keeps_them_apart() -> None:
+    articles = {k: article(k, "2025-07-30") for k in "abc"}
+    claims = [
+        dated("a", "2025-07-25"),
+        dated("b", "2025-07-26", event_type="recapture", actor="Ukrainian forces"),
+        dated("c", "2025-07-27"),  # within 3 days of the first, but the place changed hands
+    ]
+    events = build_events(claims, articles=articles, places=PLACES)
+    assert [(e.event_type, e.date) for e in events] == [
+        ("territorial_capture", "2025-07-25"),
+        ("recapture", "2025-07-26"),
+        ("territorial_capture", "2025-07-27"),
+    ]

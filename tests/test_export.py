@@ -66,7 +66,8 @@ def test_event_columns_are_the_contract() -> None:
         "event_id", "event_type", "actor", "status", "location", "location_uk", "admin1", "admin2",
         "admin3", "latitude", "longitude", "geo_precision", "place_id", "confidence", "n_claims",
         "n_articles", "n_origins", "first_reported", "last_reported", "sources",
-        "source_sentences", "surfaces",
+        "source_sentences", "surfaces", "event_date", "time_precision", "start_date", "end_date",
+        "claim_dates",
     )  # fmt: skip
     assert MENTION_COLUMNS[:14] == (
         "article", "start", "end", "surface", "kind", "place_id", "name", "name_uk", "lat", "lon",
@@ -202,3 +203,29 @@ def test_mentions_jsonl() -> None:
     assert second["surface"] == "=Kursk"
     assert second["lat"] is None
     assert mentions_jsonl([], articles={}) == ""
+
+
+def test_dates_are_exported_with_acled_names() -> None:
+    night = dataclasses.replace(
+        claim(), date="2025-06-04", date_end="2025-06-05", date_precision=1,
+        date_text="у ніч на 5 червня",
+    )  # fmt: skip
+    plain = dataclasses.replace(claim("Another."), date="2025-06-05", date_precision=2)
+    dated = event("d1", MYROPILLIA, claims=(night, plain), date="2025-06-04",
+                  date_end="2025-06-05", time_precision=1)  # fmt: skip
+    [row] = list(csv.DictReader(io.StringIO(events_csv([dated]))))
+    assert (row["event_date"], row["time_precision"], row["start_date"], row["end_date"]) == (
+        "2025-06-04", "1", "2025-06-04", "2025-06-05",
+    )  # fmt: skip
+    assert row["claim_dates"] == (
+        '2025-06-04..2025-06-05 p1 "у ніч на 5 червня" | 2025-06-05 p2 (publication date)'
+    )
+    [feature] = events_geojson([dated])["features"]
+    assert feature["properties"]["event_date"] == "2025-06-04"
+    assert feature["properties"]["time_precision"] == 1
+    [undated] = list(csv.DictReader(io.StringIO(events_csv([event("u1", MYROPILLIA)]))))
+    assert (undated["event_date"], undated["time_precision"], undated["claim_dates"]) == (
+        "",
+        "",
+        "",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,36 @@ def test_a_read_only_database_reports_every_file_and_keeps_its_events(
         assert "writes are off" in summary.failed[0][1]
         assert "events not rebuilt" in summary.events_error
         assert store.events() == before
+
+
+def test_a_given_publication_date_dates_claims_and_never_overrides_the_files_own(
+    pipeline: Pipeline,
+) -> None:
+    text = "Вчора ворог атакував Кіндратівку."
+    pipeline.ingest_text(text, title="uk", published="2025-06-10")
+    pipeline.ingest_text(
+        "Date: 2025-07-01\n\nRussian forces attacked Yunakivka.", published="2025-06-10"
+    )
+    by_title = {a.title: a for a in pipeline.store.articles()}
+    assert by_title["uk"].published == "2025-06-10"
+    assert "2025-07-01" in {a.published for a in pipeline.store.articles()}
+    dates = {c.surface: (c.date, c.date_precision, c.date_text) for c in pipeline.store.claims()}
+    assert dates["Кіндратівку"] == ("2025-06-09", 1, "Вчора")
+    assert dates["Yunakivka"] == ("2025-07-01", 2, "")
+    with pytest.raises(ValueError, match="not a date"):
+        pipeline.ingest_text(text, published="31/31/2025")
+
+
+def test_claims_stored_before_dates_existed_are_dated_when_events_are_rebuilt(
+    pipeline: Pipeline,
+) -> None:
+    pipeline.ingest_text("Russian forces captured Kindrativka on Sunday.", published="2025-06-09")
+    [article] = [a for a in pipeline.store.articles() if a.published]
+    claims = pipeline.store.claims(article.article_id)
+    undated = [replace(c, date="", date_end="", date_precision=0, date_text="") for c in claims]
+    pipeline.store.replace_claims(article.article_id, undated, [])
+    assert all(c.date_precision == 0 for c in pipeline.store.claims(article.article_id))
+    events = pipeline.rebuild_events()
+    [capture] = [e for e in events if e.event_type == "territorial_capture" and e.date]
+    assert (capture.date, capture.time_precision) == ("2025-06-08", 1)
+    assert capture.claims[0].date_text == "on Sunday"

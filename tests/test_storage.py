@@ -86,6 +86,7 @@ def analysis(
     claim = Claim(
         article_id, 0, len(text), text, "assault", "Russian forces", "claimed", "",
         MYROPILLIA.place_id, "location", start, start + 7, "Miropol", 1, 0.8,
+        date="2025-06-03", date_precision=1, date_text="today",
     )  # fmt: skip
     return ArticleAnalysis(
         dataclasses.replace(article, origin_id=article_id),
@@ -109,6 +110,7 @@ def test_every_record_type_round_trips(store: SQLiteStore) -> None:
     event = Event(
         "e1", "assault", "Russian forces", "claimed", MYROPILLIA, 1, a.claims, 2, 1, 1,
         "2025-06-03", "2025-06-03", 0.8, ("Miropol",), ("Attack on Miropol (Herald)",),
+        date="2025-06-02", date_end="2025-06-03", time_precision=1,
     )  # fmt: skip
     store.replace_events([event, dataclasses.replace(event, event_id="e2", place=SECTOR)])
     assert store.events() == [event, dataclasses.replace(event, event_id="e2", place=SECTOR)]
@@ -187,6 +189,8 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
     with SQLiteStore(path) as store:
         assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS) > 1
         assert store.article("old1").title == "Old"
+        assert store.claims() == []  # the date columns (migration 3) are there to read
+        assert store.events() == []
         store.set_override("old1:0:7", MYROPILLIA)
         store.cache_put("q", "v")
     with sqlite3.connect(path) as conn:

@@ -38,6 +38,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from claimmap.claims.binding import Sentence
+from claimmap.claims.dates import date_claims
 from claimmap.claims.lexicon import ANY, LEXICONS, RU, Trigger, sentence_language
 from claimmap.claims.reading import (
     GAINS,
@@ -261,7 +262,7 @@ def extract_claims(
         if source_spans:
             para_source = (para, source_spans[-1][2])
         previous = inside
-    return _unrepeated(claims)
+    return date_claims(_unrepeated(claims), article)
 
 
 def _unrepeated(claims: list[Claim]) -> tuple[Claim, ...]:

@@ -12,8 +12,15 @@
 Rules (docs/EVENT_TYPES.md says the same for readers):
 
 * ``mention`` claims never become events.
-* Claims merge on (place_id, event_type, publication date). Undated claims join the earliest
-  dated group of their place and type, or form an undated group when there is none.
+* Claims merge on (place_id, event_type) when their dates lie within ``WINDOW_DAYS`` of the
+  event's (3 days for control changes, 1 for fighting and strikes). A claim's date is its own
+  (claimmap.claims.dates); a claim without one takes its article's publication date at
+  precision 2. Vague claims (precision 3, "since early June") join the event their span
+  overlaps and never stretch it. A control event closes when the other side's control event at
+  the same place comes between: captured, liberated, captured again stay three events.
+  Undated claims join the earliest dated event of their place and type, or form an undated one.
+* date, date_end, time_precision: the span of the most precise claims, and its ACLED precision
+  (1 one day or night, 2 up to a week, 3 vaguer; 0 undated).
 * actor: the majority among claims that name one; a tie or no named actor -> "unspecified".
 * status: "confirmed" if any claim is; "denied" only if all are; else "claimed".
 * confidence: 1 - prod(1 - c_o) over distinct origins, c_o the best claim of origin o (so a
@@ -31,12 +38,38 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from claimmap.claims.claims import ANAPHORS, EVENT_TYPES
 from claimmap.errors import ClaimInputError, UnknownPlaceError
-from claimmap.records import ACTORS, ROLES, STATUSES, Article, Claim, Event, Place
+from claimmap.records import (
+    ACTORS,
+    CONTROL_TYPES,
+    ROLES,
+    STATUSES,
+    Article,
+    Claim,
+    Event,
+    Place,
+)
 
 MAX_CONFIDENCE = 0.99
+#: How many days apart two claims of one place and type may be and still tell of one event.
+#: Control changes are reported over days (a claim, an assessment, geolocated footage); fighting
+#: and strikes happen daily and are counted per day (or night), as ACLED codes them.
+WINDOW_DAYS: Mapping[str, int] = {
+    "territorial_capture": 3,
+    "recapture": 3,
+    "withdrawal": 3,
+    "strategic_development": 3,
+    "assault": 1,
+    "advance": 1,
+    "armed_clash": 1,
+    "shelling": 1,
+    "air_drone_strike": 1,
+    "civilian_harm": 1,
+}
 
 
 def event_id(place_id: str, event_type: str, date: str = "") -> str:
@@ -113,17 +146,102 @@ def _source(article: Article) -> str:
     return f"{title} ({article.source})" if article.source else title
 
 
+@dataclass(frozen=True, slots=True)
+class _Dated:
+    """A claim with the days it covers and its time precision (0 undated)."""
+
+    claim: Claim
+    start: date | None
+    end: date | None
+    precision: int
+
+
+def _dated(claim: Claim, article: Article) -> _Dated:
+    if claim.date_precision and claim.date:
+        start = date.fromisoformat(claim.date)
+        end = date.fromisoformat(claim.date_end) if claim.date_end else start
+        return _Dated(claim, start, max(start, end), claim.date_precision)
+    if article.published:
+        try:
+            day = date.fromisoformat(article.published[:10])
+        except ValueError:
+            return _Dated(claim, None, None, 0)
+        return _Dated(claim, day, day, 2)
+    return _Dated(claim, None, None, 0)
+
+
+@dataclass(slots=True)
+class _Run:
+    """Claims gathered into one event: the days its precise claims cover."""
+
+    start: date
+    end: date
+    members: list[_Dated] = field(default_factory=list)
+
+
+def _runs(items: list[_Dated], window: int, breaks: list[date]) -> list[_Run]:
+    """Dated claims of one place and type, in runs: precise claims chain within ``window`` days
+    unless a break (the other side's control event) falls between; vague ones join a run they
+    overlap, else form their own."""
+    gap = timedelta(days=window)
+    runs: list[_Run] = []
+    for item in sorted((i for i in items if i.precision < 3), key=lambda i: (i.start, i.end)):
+        if item.start is None or item.end is None:
+            continue
+        last = runs[-1] if runs else None
+        if (
+            last is not None
+            and item.start <= last.end + gap
+            and not any(last.end < b <= item.start for b in breaks)
+        ):
+            last.end = max(last.end, item.end)
+            last.members.append(item)
+        else:
+            runs.append(_Run(item.start, item.end, [item]))
+    vague_runs: list[_Run] = []
+    for item in sorted((i for i in items if i.precision >= 3), key=lambda i: (i.start, i.end)):
+        if item.start is None or item.end is None:
+            continue
+        overlapping = [r for r in runs if r.start <= item.end and item.start <= r.end]
+        if overlapping:
+            min(overlapping, key=lambda r: abs((r.start - item.start).days)).members.append(item)
+        elif vague_runs and item.start <= vague_runs[-1].end:
+            vague_runs[-1].members.append(item)
+        else:
+            vague_runs.append(_Run(item.start, item.end, [item]))
+    return sorted(runs + vague_runs, key=lambda r: r.start)
+
+
+def _when(members: list[_Dated]) -> tuple[str, str, int]:
+    """(date, date_end, time_precision) of a run: the span of its most precise claims."""
+    dated = [m for m in members if m.start is not None and m.end is not None]
+    if not dated:
+        return "", "", 0
+    best = min(m.precision for m in dated)
+    top = [m for m in dated if m.precision == best]
+    first = min(m.start for m in top if m.start is not None)
+    last = max(m.end for m in top if m.end is not None)
+    days = (last - first).days
+    precision = best if best == 3 else max(best, 1 if days <= 1 else 2 if days < 7 else 3)
+    return first.isoformat(), (last.isoformat() if last != first else ""), precision
+
+
 def _event(
-    key: tuple[str, str, str], claims: list[Claim], articles: Mapping[str, Article], place: Place
+    key: tuple[str, str, str],
+    members: list[_Dated],
+    articles: Mapping[str, Article],
+    place: Place,
 ) -> Event:
-    place_id, event_type, date = key
+    place_id, event_type, day = key
+    claims = [m.claim for m in members]
     claims.sort(key=lambda c: (c.article_id, c.sentence_start, c.mention_start, c.role))
     used = [articles[c.article_id] for c in claims]
     dates = sorted(a.published for a in used if a.published)
     sides = tuple(sorted({c.source_side for c in claims if c.source_side in ("RU", "UA")}))
     monitors = tuple(sorted({c.source for c in claims if c.source_side == "monitor"}))
+    when, until, time_precision = _when(members)
     return Event(
-        event_id=event_id(place_id, event_type, date),
+        event_id=event_id(place_id, event_type, day),
         event_type=event_type,
         actor=_actor(claims),
         status=_status(claims),
@@ -148,13 +266,16 @@ def _event(
         killed=max(c.killed for c in claims),
         injured=max(c.injured for c in claims),
         denials=sum(c.status == "denied" for c in claims),
+        date=when,
+        date_end=until,
+        time_precision=time_precision,
     )
 
 
 def build_events(
     claims: Iterable[Claim], *, articles: Mapping[str, Article], places: Mapping[str, Place]
 ) -> list[Event]:
-    """Merge ``claims`` into events, sorted by (first reported, place name, type, id).
+    """Merge ``claims`` into events, sorted by (date, place name, type, id).
 
     ``articles`` maps article ids to articles (for dates, origins and titles) and ``places``
     maps place ids to places. A claim whose article or place is missing, or whose fields are
@@ -165,17 +286,35 @@ def build_events(
         _check(claim, articles, places)
         if claim.event_type != "mention":
             kept.append(claim)
-    groups: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
-    undated: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    by_key: dict[tuple[str, str], list[_Dated]] = defaultdict(list)
     for claim in kept:
-        date = articles[claim.article_id].published
-        if date:
-            groups[(claim.place_id, claim.event_type, date)].append(claim)
-        else:
-            undated[(claim.place_id, claim.event_type)].append(claim)
-    for (place_id, event_type), loose in undated.items():
-        dated = sorted(k for k in groups if k[:2] == (place_id, event_type))
-        groups[dated[0] if dated else (place_id, event_type, "")].extend(loose)
-    events = [_event(key, group, articles, places[key[0]]) for key, group in groups.items()]
-    events.sort(key=lambda e: (e.first_reported, e.place.name, e.event_type, e.event_id))
+        by_key[(claim.place_id, claim.event_type)].append(_dated(claim, articles[claim.article_id]))
+    control: dict[tuple[str, str], list[date]] = defaultdict(list)
+    for (place_id, event_type), items in by_key.items():
+        if event_type in CONTROL_TYPES:
+            control[(place_id, event_type)] = [
+                i.start for i in items if i.start is not None and i.precision < 3
+            ]
+    events = []
+    for (place_id, event_type), items in by_key.items():
+        breaks = []
+        if event_type in CONTROL_TYPES:
+            for other in CONTROL_TYPES:
+                if other != event_type:
+                    breaks += control.get((place_id, other), [])
+        runs = _runs(
+            [i for i in items if i.start is not None], WINDOW_DAYS.get(event_type, 1), breaks
+        )
+        undated = [i for i in items if i.start is None]
+        if undated:
+            if runs:
+                runs[0].members.extend(undated)
+            else:
+                events.append(
+                    _event((place_id, event_type, ""), undated, articles, places[place_id])
+                )
+        for run in runs:
+            key = (place_id, event_type, run.start.isoformat())
+            events.append(_event(key, run.members, articles, places[place_id]))
+    events.sort(key=lambda e: (e.date or e.first_reported, e.place.name, e.event_type, e.event_id))
     return events

@@ -196,6 +196,16 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN injured INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE events ADD COLUMN denials INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5 (issue 12): when each claim and event happened.
+    """
+    ALTER TABLE claims ADD COLUMN date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE claims ADD COLUMN date_end TEXT NOT NULL DEFAULT '';
+    ALTER TABLE claims ADD COLUMN date_precision INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE claims ADD COLUMN date_text TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN date_end TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN time_precision INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Bytes kept free beside a database file (``<db>-reserve``), given up when the disk is full so
@@ -421,15 +431,16 @@ class SQLiteStore:
                 "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
                 "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
                 "confidence, surfaces, sources, detail, target_side, sides, monitors, situation, "
-                "killed, injured, denials) "
-                f"VALUES ({', '.join('?' * 24)})",
+                "killed, injured, denials, date, date_end, time_precision) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?)",
                 [
                     (e.event_id, seq, e.event_type, e.actor, e.status, _place_json(e.place),
                      e.precision, _claims_json(e.claims), e.n_claims,
                      e.n_articles, e.n_origins, e.first_reported, e.last_reported, e.confidence,
                      _dumps(e.surfaces), _dumps(e.sources), e.detail, e.target_side,
                      _dumps(e.sides), _dumps(e.monitors), int(e.situation), e.killed, e.injured,
-                     e.denials)
+                     e.denials, e.date, e.date_end, e.time_precision)
                     for seq, e in enumerate(events)
                 ],
             )  # fmt: skip
@@ -721,6 +732,9 @@ def _event(row: sqlite3.Row) -> Event:
         killed=row["killed"],
         injured=row["injured"],
         denials=row["denials"],
+        date=row["date"],
+        date_end=row["date_end"],
+        time_precision=row["time_precision"],
     )
 
 

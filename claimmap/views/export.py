@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
-from claimmap.records import Article, Event, Resolution
+from claimmap.records import Article, Claim, Event, Resolution
 
 #: The events CSV contract, in order (docs/COLUMNS.md describes each one).
 EVENT_COLUMNS: tuple[str, ...] = (
@@ -31,6 +31,8 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "admin3", "latitude", "longitude", "geo_precision", "place_id", "confidence", "n_claims",
     "n_articles", "n_origins", "first_reported", "last_reported", "sources", "source_sentences",
     "surfaces",
+    # issue 12: when it happened (ACLED's event_date and time_precision)
+    "event_date", "time_precision", "start_date", "end_date", "claim_dates",
 )  # fmt: skip
 #: The mentions CSV/JSONL contract, in order.
 MENTION_COLUMNS: tuple[str, ...] = (
@@ -87,9 +89,23 @@ def event_rows(events: Iterable[Event]) -> list[dict[str, object]]:
                 "sources": JOINER.join(_unique(event.sources)),
                 "source_sentences": JOINER.join(_unique(c.sentence for c in event.claims)),
                 "surfaces": JOINER.join(_unique(event.surfaces)),
+                "event_date": event.date,
+                "time_precision": event.time_precision or None,
+                "start_date": event.date,
+                "end_date": event.date_end or event.date,
+                "claim_dates": JOINER.join(_unique(_claim_date(c) for c in event.claims)),
             }
         )
     return rows
+
+
+def _claim_date(claim: Claim) -> str:
+    """``2025-06-04..2025-06-05 p1 "у ніч на 5 червня"``; "" for an undated claim."""
+    if not claim.date:
+        return ""
+    span = f"{claim.date}..{claim.date_end}" if claim.date_end else claim.date
+    words = f' "{claim.date_text}"' if claim.date_text else " (publication date)"
+    return f"{span} p{claim.date_precision}{words}"
 
 
 def events_csv(events: Iterable[Event]) -> str:
