@@ -421,8 +421,11 @@ def test_a_reload_during_a_paste_waits_for_it_and_shows_it(tmp_path):
             target=lambda: done.update(summary=dash.ingest_pasted(s, text, title="", source=""))
         )
         paste.start()
-        while not state.requests:  # the paste is being analysed: its geocoder call hangs
-            time.sleep(0.01)
+        waited = 0.0
+        while not state.requests and paste.is_alive() and waited < 30:  # the paste is being
+            time.sleep(0.01)  # analysed: its geocoder call hangs
+            waited += 0.01
+        assert state.requests, "the paste never reached the geocoder"
         key = s.settled()  # what every run does before it reads (the Reload's run too)
         titles = [a.title for a in s.pipeline.store.articles()]
         paste.join()

@@ -328,7 +328,8 @@ def test_upload_names_are_labels_and_nothing_is_written(
     assert list(summary.ingested) == list(EVIL_NAMES)
     assert {a.path for a in pipeline.store.articles()} == set(EVIL_NAMES)
     pipeline.store.close()
-    assert sorted(p.name for p in work.iterdir()) == ["db.sqlite"]
+    # the database and its reserve against a full disk (issue 14), nothing else
+    assert sorted(p.name for p in work.iterdir()) == ["db.sqlite", "db.sqlite-reserve"]
     assert sorted(p for p in tmp_path.parent.rglob("*") if tmp_path not in p.parents) == outside
     assert not Path("/tmp/claimmap-escape.txt").exists()
 

@@ -211,7 +211,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 #: Bytes kept free beside a database file (``<db>-reserve``), given up when the disk is full so
 #: the write-ahead log can be checkpointed and the events rebuilt.
 RESERVE_BYTES = 2 * 1024 * 1024
-_WAL_PAGES = 256  # checkpoint the WAL at 1 MB (SQLite's default: 4 MB) and truncate it back
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _PLACE_ORDER = tuple(f.name for f in fields(Place))
 _CLAIM_ORDER = tuple(f.name for f in fields(Claim))
@@ -568,8 +567,10 @@ class SQLiteStore:
                 return SCHEMA_VERSION
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute(f"PRAGMA wal_autocheckpoint = {_WAL_PAGES}")
-            conn.execute(f"PRAGMA journal_size_limit = {_WAL_PAGES * 4096}")
+            # checkpoint the WAL at 256 pages, 1 MB (SQLite's default: 4 MB), and truncate it
+            # back to 1 MB after: on a small disk the WAL held half the space
+            conn.execute("PRAGMA wal_autocheckpoint = 256")
+            conn.execute("PRAGMA journal_size_limit = 1048576")
             if self.path != ":memory:":
                 self._keep_reserve()
             if version < SCHEMA_VERSION:
