@@ -74,6 +74,9 @@ class Article:
     language: str = "en"
     path: str = ""  #: file name it came from; "" for pasted text
     origin_id: str = ""  #: article_id of the first article of its near-duplicate cluster
+    # issue 16: every claim links to its source.
+    url: str = ""  #: where it was read: the page, feed item or t.me link; "" for files and text
+    published_at: str = ""  #: full ISO 8601 timestamp with offset when the source gives one
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,8 @@ class Event:
     confidence: float = 0.0
     surfaces: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()  #: article titles (with outlet where known)
+    # issue 16: every claim links to its source.
+    source_urls: tuple[str, ...] = ()  #: the articles' URLs / t.me links, where known
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,6 +127,7 @@ def _event(
         confidence=_confidence(claims, articles),
         surfaces=_distinct(c.surface for c in claims if c.surface.lower() not in ANAPHORS),
         sources=_distinct(_source(a) for a in used),
+        source_urls=_distinct(a.url for a in used),
     )
 
 

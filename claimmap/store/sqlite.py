@@ -137,6 +137,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX mentions_by_article ON mentions (article_id, start_char);
     CREATE INDEX articles_by_origin ON articles (origin_id);
     """,
+    # 3 (issue 16): every claim links to its source: article URL and full timestamp.
+    """
+    ALTER TABLE articles ADD COLUMN url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN published_at TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN source_urls TEXT NOT NULL DEFAULT '[]';
+    CREATE INDEX articles_by_url ON articles (url) WHERE url != '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -145,7 +152,8 @@ _CLAIM_ORDER = tuple(f.name for f in fields(Claim))
 _PLACE_FIELDS = frozenset(_PLACE_ORDER)
 _CLAIM_COLUMNS = tuple(f.name for f in fields(Claim) if f.name != "article_id")
 _ARTICLE_SELECT = (
-    "SELECT article_id, title, text, source, published, language, path, origin_id FROM articles"
+    "SELECT article_id, title, text, source, published, language, path, origin_id, url, "
+    "published_at FROM articles"
 )
 _ARTICLE_EXISTS = "SELECT 1 FROM articles WHERE article_id = ?"
 _MENTION_EXISTS = "SELECT 1 FROM mentions WHERE mention_id = ?"
@@ -232,9 +240,9 @@ class SQLiteStore:
             origin = article.origin_id or self.find_origin(article)
             conn.execute(
                 "INSERT INTO articles (article_id, title, text, source, published, language, "
-                "path, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "path, origin_id, url, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (aid, article.title, article.text, article.source, article.published,
-                 article.language, article.path, origin),
+                 article.language, article.path, origin, article.url, article.published_at),
             )  # fmt: skip
             mentions = [*analysis.mentions, *(r.mention for r in analysis.resolutions)]
             self._insert_mentions(conn, aid, mentions)
@@ -304,13 +312,13 @@ class SQLiteStore:
             conn.executemany(
                 "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
                 "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
-                "confidence, surfaces, sources) "
-                f"VALUES ({', '.join('?' * 16)})",
+                "confidence, surfaces, sources, source_urls) "
+                f"VALUES ({', '.join('?' * 17)})",
                 [
                     (e.event_id, seq, e.event_type, e.actor, e.status, _place_json(e.place),
                      e.precision, _claims_json(e.claims), e.n_claims,
                      e.n_articles, e.n_origins, e.first_reported, e.last_reported, e.confidence,
-                     _dumps(e.surfaces), _dumps(e.sources))
+                     _dumps(e.surfaces), _dumps(e.sources), _dumps(e.source_urls))
                     for seq, e in enumerate(events)
                 ],
             )  # fmt: skip
@@ -333,6 +341,7 @@ class SQLiteStore:
                 confidence=row["confidence"],
                 surfaces=tuple(json.loads(row["surfaces"])),
                 sources=tuple(json.loads(row["sources"])),
+                source_urls=tuple(json.loads(row["source_urls"])),
             )
             for row in self._query("SELECT * FROM events ORDER BY seq")
         ]
