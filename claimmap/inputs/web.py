@@ -14,8 +14,9 @@
 Menus ("Kyiv Kharkiv Odesa Dnipro"), related-article lists, cookie banners, share buttons,
 comments and footers are not article text: trafilatura keeps the main content (the text with few
 links in the page's content blocks) and drops the rest, so none of it becomes a place mention.
-``Article.text`` is trafilatura's plain text (a blank line between blocks), kept verbatim from there on: every offset points
-into it. Metadata: title, site (``source``, with the author after it: ``Sumy News (O. Kovalenko)``),
+``Article.text`` is trafilatura's plain text (a blank line between blocks), kept verbatim from
+there on: every offset points into it. Metadata: title, site (``source``, with the author after
+it: ``Sumy News (O. Kovalenko)``),
 canonical URL (``<link rel=canonical>``, ``og:url``, else the URL it was fetched from), the date
 as htmldate finds it (``published``) and, when the page states a time with it
 (``article:published_time``, ``datePublished``, ``<time datetime>``), ``published_at``.
