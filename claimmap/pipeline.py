@@ -14,7 +14,7 @@ after every batch, so a correction (``override``) or a new article re-counts cor
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,7 +23,8 @@ from rapidfuzz import fuzz, process
 from claimmap.claims.claims import extract_claims
 from claimmap.claims.events import build_events
 from claimmap.errors import ClaimMapError, IngestError
-from claimmap.inputs.files import expand_paths, read_bytes, read_path, read_text
+from claimmap.inputs.files import expand_paths, read_text
+from claimmap.inputs.reader import Item, Note, read_data, read_files
 from claimmap.places.extract import extract_mentions
 from claimmap.places.gazetteer import Gazetteer
 from claimmap.places.resolve import GazetteerTier, Resolver
@@ -47,12 +48,14 @@ class IngestSummary:
     ingested: tuple[str, ...] = ()
     duplicates: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()  #: remarks (issue 16): "Telegram export: 12 service, ..."
 
     def __add__(self, other: IngestSummary) -> IngestSummary:
         return IngestSummary(
             self.ingested + other.ingested,
             self.duplicates + other.duplicates,
             self.failed + other.failed,
+            self.notes + other.notes,
         )
 
     def describe(self) -> str:
@@ -60,6 +63,7 @@ class IngestSummary:
             f"ingested {len(self.ingested)}, skipped {len(self.duplicates)} as duplicate, "
             f"failed {len(self.failed)}"
         ]
+        lines += [f"  note: {note}" for note in self.notes]
         lines += [f"  failed: {name}: {why}" for name, why in self.failed]
         return "\n".join(lines)
 
@@ -126,25 +130,36 @@ class Pipeline:
     def ingest_paths(
         self, paths: Iterable[str | Path], *, progress: Progress | None = None
     ) -> IngestSummary:
-        """Files and directories (their .txt/.md/.html files); one bad file never stops a batch."""
+        """Files and directories (articles, pages, feeds, Telegram exports; see
+        ``claimmap.inputs.reader``); one bad file or message never stops a batch."""
         try:
             files = expand_paths(Path(p) for p in paths)
         except IngestError as err:
             return IngestSummary(failed=((str(paths), str(err)),))
-        return self._ingest([(f.name, lambda f=f: read_path(f)) for f in files], progress)
+        return self._ingest(read_files(files), progress, total=len(files))
 
     def ingest_uploads(
         self, files: Iterable[tuple[str, bytes]], *, progress: Progress | None = None
     ) -> IngestSummary:
         """Uploaded files as (name, bytes): the dashboard's uploader."""
-        return self._ingest(
-            [(name, lambda n=name, d=data: read_bytes(d, name=n)) for name, data in files], progress
-        )
+        files = list(files)
+        items = (item for name, data in files for item in read_data(data, name=name))
+        return self._ingest(items, progress, total=len(files))
+
+    def ingest_items(
+        self, items: Iterable[Item], *, progress: Progress | None = None, total: int = 0
+    ) -> IngestSummary:
+        """Items from ``claimmap.inputs`` readers (or ``claimmap.inputs.fetch``)."""
+        return self._ingest(items, progress, total=total)
 
     def ingest_text(self, text: str, *, title: str = "", source: str = "") -> IngestSummary:
         """Pasted text."""
         name = title or "pasted text"
-        return self._ingest([(name, lambda: read_text(text, title=title, source=source))], None)
+        try:
+            item: Item = (name, read_text(text, title=title, source=source))
+        except IngestError as err:
+            item = (name, err)
+        return self._ingest([item], None, total=1)
 
     def ensure_seeds(self, seeds_dir: Path = SEEDS_DIR) -> IngestSummary:
         """Ingest the seed articles when the database has no article yet."""
@@ -153,32 +168,58 @@ class Pipeline:
         return self.ingest_paths([seeds_dir])
 
     def _ingest(
-        self, items: Sequence[tuple[str, Callable[[], Article]]], progress: Progress | None
+        self, items: Iterable[Item], progress: Progress | None, *, total: int
     ) -> IngestSummary:
+        """Store every article the items hold. ``progress`` counts inputs (files, uploads),
+        not articles: a feed or an export is one input however many articles it holds."""
         ingested: list[str] = []
         duplicates: list[str] = []
         failed: list[tuple[str, str]] = []
+        notes: list[str] = []
         overrides = self.store.overrides()
-        for done, (name, read) in enumerate(items):
+        inputs: list[str] = []
+        for name, got in items:
             if progress is not None:
-                progress(done, len(items), name)
+                progress(min(len(inputs), total), total, name)
+            if isinstance(got, Note):
+                notes.append(str(got))
+                continue
             try:
-                article = read()
+                if isinstance(got, ClaimMapError):
+                    raise got
+                article = got
                 if self.store.has_article(article.article_id):
                     duplicates.append(name)
                     continue
-                article = replace(article, origin_id=self.store.find_origin(article))
+                article = replace(article, origin_id=self._origin(article))
                 if self.store.save_analysis(self.analyse(article, overrides=overrides)):
                     ingested.append(name)
                 else:
                     duplicates.append(name)
             except ClaimMapError as err:
                 failed.append((name, str(err)))
+            finally:
+                source = got.path if isinstance(got, Article) and got.path else name
+                if not inputs or inputs[-1] != source:
+                    inputs.append(source)
         if progress is not None:
-            progress(len(items), len(items), "")
+            progress(total, total, "")
         if ingested or duplicates:  # duplicates too: a killed run may have stored them unmerged
             self.rebuild_events()
-        return IngestSummary(tuple(ingested), tuple(duplicates), tuple(failed))
+        return IngestSummary(tuple(ingested), tuple(duplicates), tuple(failed), tuple(notes))
+
+    def _origin(self, article: Article) -> str:
+        """The report an article belongs to: the stored article with the same link (an edited
+        post, an updated page), else the most similar stored article, else the reader's own
+        key (a forward's ``telegram:<channel>:<hash>``), else the article itself."""
+        if article.url:
+            same = self.store.articles_by_url(article.url)
+            if same:
+                return same[0].origin_id or same[0].article_id
+        found = self.store.find_origin(article)
+        if found != article.article_id:
+            return found
+        return article.origin_id or found
 
     # -- events and corrections -------------------------------------------------------------
 

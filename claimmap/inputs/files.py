@@ -47,7 +47,7 @@ from claimmap.records import Article
 #: Files larger than this (20 MiB) are refused: no news article is that long.
 MAX_BYTES: int = 20 * 1024 * 1024
 #: Suffixes ``expand_paths`` picks from directories.
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".xml", ".rss", ".atom")
 #: ``similarity`` at or above this marks two articles as versions of one report.
 NEAR_DUPLICATE_THRESHOLD = 0.05
 

@@ -50,7 +50,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import ijson
 from ijson.common import ObjectBuilder
@@ -120,17 +120,22 @@ class _Chat:
 
 
 def read_export(
-    path: str | Path,
+    source: str | Path | BinaryIO,
     *,
     report: ExportReport | None = None,
     usernames: Mapping[str, str] | None = None,
+    name: str = "",
 ) -> Iterator[TelegramMessage]:
     """Stream the text messages of every channel in a Telegram Desktop JSON export.
 
-    ``usernames`` maps a channel id (``"1234"``) or name to its public username, for links of
-    the form t.me/<username>/<id>. Counts and notes go to ``report``."""
-    path = Path(path)
+    ``source`` is a path or a binary file (an upload). ``usernames`` maps a channel id
+    (``"1234"``) or name to its public username, for links of the form t.me/<username>/<id>.
+    Counts and notes go to ``report``; ``name`` (default: the path) appears in every message."""
     report = report if report is not None else ExportReport()
+    if not isinstance(source, str | Path):
+        yield from _stream(source, name or "upload", report, dict(usernames or {}))
+        return
+    path = Path(source)
     try:
         handle = path.open("rb")
     except FileNotFoundError as err:
@@ -138,7 +143,7 @@ def read_export(
     except OSError as err:
         raise IngestError(f"{path}: cannot be read ({err.strerror or err})") from err
     with handle:
-        yield from _stream(handle, str(path), report, dict(usernames or {}))
+        yield from _stream(handle, name or str(path), report, dict(usernames or {}))
 
 
 def _stream(

@@ -259,6 +259,11 @@ class SQLiteStore:
             raise NotFoundError(f"article {article_id!r} is not in {self.path}")
         return Article(**dict(rows[0]))
 
+    def articles_by_url(self, url: str) -> list[Article]:
+        """The stored articles read from ``url`` (versions of one page or post), oldest first."""
+        rows = self._query(_ARTICLE_SELECT + " WHERE url = ? AND url != '' ORDER BY rowid", (url,))
+        return [Article(**dict(row)) for row in rows]
+
     def mentions(self, article_id: str | None = None) -> list[Mention]:
         rows = self._query(
             "SELECT m.article_id, m.start_char, m.end_char, m.surface, m.kind, m.key "
