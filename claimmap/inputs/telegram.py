@@ -68,6 +68,7 @@ MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "poll", "location_
               "contact_information", "place_name", "game_title", "invoice_information")  # fmt: skip
 #: Where chats sit in the two shapes of export: one chat at the top, or lists of chats.
 _CHAT_PREFIXES = frozenset({"", "chats.list.item", "left_chats.list.item"})
+_MESSAGE_LISTS = frozenset((chat, "messages") for chat in _CHAT_PREFIXES)
 _TITLE_CHARS = 160
 _OPENERS = frozenset({"start_map", "start_array"})
 _CLOSERS = frozenset({"end_map", "end_array"})
@@ -172,9 +173,10 @@ def _stream(
                 chat = chats[prefix] = _Chat()
             elif event == "end_map" and prefix in _CHAT_PREFIXES:
                 _end_chat(chats.pop(prefix, chat), name, report)
+            elif event == "start_array" and prefix.rpartition(".")[::2] in _MESSAGE_LISTS:
+                seen_messages = True
             elif prefix.endswith("messages.item") and event == "start_map":
                 if prefix.removesuffix("messages.item").removesuffix(".") in _CHAT_PREFIXES:
-                    seen_messages = True
                     builder, depth = ObjectBuilder(), 1
                     builder.event(event, value)
             elif event in ("string", "number"):
