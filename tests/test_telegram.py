@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -192,7 +193,8 @@ def test_an_edited_post_shares_the_origin_of_its_earlier_version(tmp_path: Path)
     path.write_text(json.dumps(chat("DSNS", 7, [after])), encoding="utf-8")
     assert len(pipeline.ingest_paths([path]).ingested) == 1
     old, new = pipeline.store.articles()
-    assert new.url == old.url and new.origin_id == old.article_id
+    assert new.url == old.url
+    assert new.origin_id == old.article_id
 
 
 def test_a_truncated_export_keeps_the_messages_before_the_break(export: Path) -> None:
@@ -219,7 +221,8 @@ def test_malformed_json_is_named_and_the_batch_goes_on(tmp_path: Path, export: P
     assert summary.ingested == ("https://t.me/c/5/1", "note.txt")
     [(name, why)] = summary.failed
     assert name == "broken.json"
-    assert "breaks after message 1 of 'X'" in why and "\n" not in why
+    assert "breaks after message 1 of 'X'" in why
+    assert "\n" not in why
 
 
 @pytest.mark.parametrize(
@@ -241,7 +244,7 @@ def test_other_shapes_are_reported(tmp_path: Path, content: str, expected: str |
         assert any("is a personal chat, not a channel" in n for n in notes)
     else:
         assert len(errors) == 1
-        assert __import__("re").search(expected, errors[0])
+        assert re.search(expected, errors[0])
 
 
 def test_sniffing_finds_an_export_without_its_suffix(export: Path) -> None:
