@@ -13,7 +13,7 @@
 
 The item's text is its title, a blank line, then the fullest body the feed carries: the longest
 ``content`` (RSS ``content:encoded``, Atom ``<content>``), else the summary (``description``),
-with the HTML turned into plain text by ``claimmap.inputs.web.html_text`` (trafilatura). The date
+with the HTML turned into plain text by ``claimmap.inputs.web.html_text`` (lxml). The date
 is the item's own ``published`` (else ``updated``) as written, so the offset survives
 (``published_at``); feedparser's UTC reading of it is the fallback. The feed's title is the source.
 
