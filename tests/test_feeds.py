@@ -30,7 +30,8 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
   <title>Drone attack on Shostka</title>
   <link>https://herald.example/news/shostka</link>
   <pubDate>Wed, 04 Jun 2025 21:40:00 GMT</pubDate>
-  <description>&lt;p&gt;A drone hit a warehouse in &lt;i&gt;Shostka&lt;/i&gt;.&lt;/p&gt;</description>
+  <description>&lt;p&gt;A drone hit a warehouse in &lt;i&gt;Shostka&lt;/i&gt;.&lt;/p&gt;
+  </description>
 </item>
 <item><title></title><link>https://herald.example/news/empty</link></item>
 </channel></rss>
