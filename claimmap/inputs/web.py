@@ -74,6 +74,7 @@ def read_html(html: str, *, name: str, url: str = "") -> Article:
             include_tables=True,
             favor_precision=True,
             deduplicate=False,
+            fast=True,  # no fallback extractors: on a page of menus they return the menus
         )
     except (ValueError, TypeError, RecursionError) as err:
         raise IngestError(f"{name}: the HTML page cannot be parsed ({err})") from err
