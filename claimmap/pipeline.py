@@ -75,9 +75,10 @@ def _env_offline() -> bool:
 class Pipeline:
     """Owns a store and a resolver; every operation a user can do goes through here."""
 
-    def __init__(self, *, store: Store, resolver: Resolver) -> None:
+    def __init__(self, *, store: Store, resolver: Resolver, offline: bool = False) -> None:
         self.store = store
         self.resolver = resolver
+        self.offline = offline  #: never touch the network: no geocoder, no fetching by URL
         self._names: tuple[str, ...] | None = None
 
     @classmethod
@@ -102,7 +103,7 @@ class Pipeline:
                 geocoder_url or os.environ.get("CLAIMMAP_GEOCODER_URL") or DEFAULT_GEOCODER
             )
             fallback = NominatimTier(domain=url.netloc, scheme=url.scheme or "https", cache=store)
-        return cls(store=store, resolver=Resolver.offline(fallback=fallback))
+        return cls(store=store, resolver=Resolver.offline(fallback=fallback), offline=offline)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -151,6 +152,16 @@ class Pipeline:
     ) -> IngestSummary:
         """Items from ``claimmap.inputs`` readers (or ``claimmap.inputs.fetch``)."""
         return self._ingest(items, progress, total=total)
+
+    def ingest_urls(
+        self, urls: Iterable[str], *, progress: Progress | None = None
+    ) -> IngestSummary:
+        """Pages and feeds by URL (``claimmap.inputs.fetch``). Offline, every URL fails at once
+        with the reason, and nothing is fetched."""
+        from claimmap.inputs.fetch import read_urls
+
+        urls = [u for u in (u.strip() for u in urls) if u]
+        return self._ingest(read_urls(urls, offline=self.offline), progress, total=len(urls))
 
     def ingest_text(self, text: str, *, title: str = "", source: str = "") -> IngestSummary:
         """Pasted text."""

@@ -32,7 +32,16 @@ MENTION_CONTRACT = [
     "tier",
     "reason",
 ]
-COMMANDS = ["resolve", "mentions", "ingest", "events", "articles", "override", "build-gazetteer"]
+COMMANDS = [
+    "resolve",
+    "mentions",
+    "ingest",
+    "fetch",
+    "events",
+    "articles",
+    "override",
+    "build-gazetteer",
+]
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

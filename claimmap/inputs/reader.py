@@ -93,8 +93,9 @@ def read_file(path: Path) -> Iterator[Item]:
             yield path.name, err
 
 
-def read_data(data: bytes, *, name: str, url: str = "") -> Iterator[Item]:
-    """The articles in uploaded or downloaded bytes; ``url`` is where they came from."""
+def read_data(data: bytes, *, name: str, url: str = "", charset: str = "") -> Iterator[Item]:
+    """The articles in uploaded or downloaded bytes; ``url`` is where they came from and
+    ``charset`` what the server said the text is in (pages only: feeds declare their own)."""
     kind = sniff(data[:_HEAD], name)
     if kind == "telegram":
         yield from _telegram(io.BytesIO(data), name)
@@ -103,14 +104,24 @@ def read_data(data: bytes, *, name: str, url: str = "") -> Iterator[Item]:
         if kind == "feed":
             yield from _feed(data, name, url)
         elif kind == "html" and url:
-            from claimmap.inputs.files import _decode
             from claimmap.inputs.web import read_html
 
-            yield name, read_html(_decode(data, name), name=name, url=url)
+            yield name, read_html(_text(data, name, charset), name=name, url=url)
         else:
             yield name, read_bytes(data, name=name)
     except IngestError as err:
         yield name, err
+
+
+def _text(data: bytes, name: str, charset: str) -> str:
+    from claimmap.inputs.files import _decode
+
+    if charset:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass  # the header is wrong or unknown: find out from the bytes
+    return _decode(data, name)
 
 
 def _feed(data: bytes, name: str, url: str) -> Iterator[Item]:
