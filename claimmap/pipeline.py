@@ -221,16 +221,14 @@ class Pipeline:
 
     def _origin(self, article: Article) -> str:
         """The report an article belongs to: the stored article with the same link (an edited
-        post, an updated page), else the most similar stored article, else the reader's own
-        key (a forward's ``telegram:<channel>:<hash>``), else the article itself."""
+        post, an updated page), else the reader's own key (a Telegram post's
+        ``telegram:<channel>:<hash>``, shared with its forwards), else the most similar
+        stored article (``Store.find_origin``), else the article itself."""
         if article.url:
             same = self.store.articles_by_url(article.url)
             if same:
                 return same[0].origin_id or same[0].article_id
-        found = self.store.find_origin(article)
-        if found != article.article_id:
-            return found
-        return article.origin_id or found
+        return article.origin_id or self.store.find_origin(article)
 
     # -- events and corrections -------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from claimmap.views.mapview import (
     highlight_html,
     marker_size,
     popup_html,
+    source_link_html,
 )
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -279,3 +280,14 @@ def test_the_view_fits_the_events_even_when_first_drawn_hidden():
                      articles={}).get_root().render()  # fmt: skip
     assert "bounds = [[50.85,33.85],[52.15,35.15]]" in html
     assert "new ResizeObserver(" in html  # refits when a hidden tab becomes visible
+
+
+def test_popup_links_each_claim_to_its_source():
+    import dataclasses
+
+    linked = dataclasses.replace(ARTICLE, url='https://t.me/c/77/5?a=1&b="x"')
+    out = popup_html(_event(), articles={"a1": linked})
+    assert 'href="https://t.me/c/77/5?a=1&amp;b=&quot;x&quot;"' in out
+    assert 'target="_blank" rel="noopener noreferrer"' in out
+    assert "cm-source" not in popup_html(_event(), articles={"a1": ARTICLE})
+    assert source_link_html(dataclasses.replace(ARTICLE, url="javascript:alert(1)")) == ""

@@ -153,7 +153,8 @@ def test_forwards_share_the_origin_through_the_pipeline(export: Path) -> None:
     assert any("Telegram export" in n and "30 service" in n for n in summary.notes)
     articles = {a.url: a for a in pipeline.store.articles()}
     original, forward = articles["https://t.me/c/1002/9001"], articles["https://t.me/c/1003/9100"]
-    assert forward.origin_id == original.origin_id == original.article_id
+    assert forward.origin_id == original.origin_id
+    assert original.origin_id.startswith("telegram:1002:")
     assert forward.source == "War blogger"
     # the MoD post is not in the export: its two forwards share a stable key
     a, b = articles["https://t.me/c/1003/9101"], articles["https://t.me/c/1005/9200"]
@@ -168,6 +169,26 @@ def test_forwards_share_the_origin_through_the_pipeline(export: Path) -> None:
         e.source_urls
     ]  # fmt: skip
     assert kindrativka.n_origins == 1 < kindrativka.n_articles
+
+
+def test_a_forward_read_before_its_original_shares_its_origin(tmp_path: Path) -> None:
+    text = "Russian troops shelled Myropillia with artillery, the hromada head said."
+    first = tmp_path / "a_blogger.json"
+    first.write_text(json.dumps(chat("Blogger", 3, [
+        message(1, text, forwarded_from="Sumy OVA", forwarded_from_id="channel1002"),
+        message(2, "Shelling of Khotin this morning.", forwarded_from="Old channel"),
+    ])), encoding="utf-8")  # fmt: skip
+    second = tmp_path / "b_ova.json"
+    original = message(50, text, **when(1))  # posted the same day
+    second.write_text(json.dumps(chat("Sumy OVA", 1002, [original])), encoding="utf-8")
+    pipeline = Pipeline.open(db=":memory:", offline=True)
+    pipeline.ingest_paths([first])
+    pipeline.ingest_paths([second])
+    origins = {a.url: a.origin_id for a in pipeline.store.articles()}
+    assert origins["https://t.me/c/3/1"] == origins["https://t.me/c/1002/50"]
+    assert origins["https://t.me/c/3/2"].startswith("telegram:name:Old channel:")
+    [event] = [e for e in pipeline.store.events() if e.place.name == "Myropillia"]
+    assert (event.n_articles, event.n_origins) == (2, 1)
 
 
 def test_reimporting_a_grown_export_adds_only_new_messages(tmp_path: Path) -> None:
@@ -194,7 +215,7 @@ def test_an_edited_post_shares_the_origin_of_its_earlier_version(tmp_path: Path)
     assert len(pipeline.ingest_paths([path]).ingested) == 1
     old, new = pipeline.store.articles()
     assert new.url == old.url
-    assert new.origin_id == old.article_id
+    assert new.origin_id == old.origin_id
 
 
 def test_a_truncated_export_keeps_the_messages_before_the_break(export: Path) -> None:

@@ -31,10 +31,12 @@ grown export adds only its new messages), two posts of one text on two days stay
 and an edited post (``edited``: the export holds the text after the edit) is a new version. The
 pipeline gives a new version the origin of the stored one with the same link.
 
-A forward (``forwarded_from``) is the same report as its original, not a second source: its
-``origin_id`` is ``telegram:<forwarded channel>:<content hash of the text>``, the same for every
-forward of one post; the pipeline prefers the origin of the original (or an earlier forward)
-where the store has it (``Store.find_origin``, by text).
+A forward (``forwarded_from``) is the same report as its original, not a second source. Every
+post's ``origin_id`` is ``telegram:<channel id>:<content hash of the text>``, and a forward's
+names the channel it came from (``forwarded_from_id``; in older exports that lack it, the id of
+the chat of that name in the same export, else the name): the original and all its forwards
+share one origin whichever is read first and whether or not the original is in the store, and
+no similarity search over the store is needed, which at 100,000 messages would be quadratic.
 
 Service messages (joins, pins, calls) and media-only messages are skipped and counted in the
 ``ExportReport``; so are chats that are not channels (a personal chat, a group), named there.
@@ -151,6 +153,7 @@ def _stream(
     handle: Any, name: str, report: ExportReport, usernames: dict[str, str]
 ) -> Iterator[TelegramMessage]:
     chats: dict[str, _Chat] = {}
+    names: dict[str, str] = {}  # chat name -> id, for forwards that name their channel only
     builder: ObjectBuilder | None = None
     depth = 0
     chat = _Chat()
@@ -164,7 +167,8 @@ def _stream(
                 if depth == 0:
                     message, builder = builder.value, None
                     chat.messages += 1
-                    found = _message(message, chat, name, report, usernames)
+                    names.setdefault(chat.name, chat.id)
+                    found = _message(message, chat, name, report, usernames, names)
                     if found is not None:
                         last = f"message {found.message_id} of {chat.name or chat.id!r}"
                         yield found
@@ -219,6 +223,7 @@ def _message(
     name: str,
     report: ExportReport,
     usernames: dict[str, str],
+    names: dict[str, str],
 ) -> TelegramMessage | None:
     if chat.type and chat.type not in CHANNEL_TYPES:
         return None
@@ -254,11 +259,12 @@ def _message(
     if edited_at:
         report.counts["edited"] += 1
     forwarded = str(message.get("forwarded_from") or "")
-    origin = ""
+    key = chat.id or chat.name
     if forwarded or message.get("forwarded_from_id"):
         report.counts["forwards"] += 1
-        key = str(message.get("forwarded_from_id") or forwarded).removeprefix("channel")
-        origin = f"telegram:{key}:{article_id(text)}"
+        key = str(message.get("forwarded_from_id") or "").removeprefix("channel")
+        key = key or names.get(forwarded, "") or f"name:{forwarded}"
+    origin = f"telegram:{key}:{article_id(text)}"
     report.counts["articles"] += 1
     first_line = next(line for line in text.splitlines() if line.strip())
     article = Article(

@@ -156,13 +156,26 @@ def popup_html(event: Event, *, articles: Mapping[str, Article], max_claims: int
     for claim in claims:
         article = articles.get(claim.article_id)
         title = article.title if article is not None else claim.article_id
-        items.append(f"<li>“{e(claim.sentence)}” — <i>{e(title)}</i></li>")
+        link = f" {source_link_html(article)}" if article is not None and article.url else ""
+        items.append(f"<li>“{e(claim.sentence)}” — <i>{e(title)}</i>{link}</li>")
     body = "<br>".join(lines)
     if items:
         body += '<ol class="cm-claims">' + "".join(items) + "</ol>"
     if len(claims) < len(event.claims):
         body += f"<i>and {len(event.claims) - len(claims)} more</i>"
     return f'<div class="cm-popup" data-event-id="{e(event.event_id)}">{body}</div>'
+
+
+def source_link_html(article: Article, *, label: str = "source") -> str:
+    """A link to where the article can be read (page, feed item, t.me post) opening in a new
+    tab; "" when it has no http(s) URL. The URL is escaped, so no attribute can be injected."""
+    url = article.url
+    if not url.lower().startswith(("http://", "https://")):
+        return ""
+    return (
+        f'<a class="cm-source" href="{html.escape(url, quote=True)}" target="_blank" '
+        f'rel="noopener noreferrer">{html.escape(label)}</a>'
+    )
 
 
 def highlight_html(
