@@ -1,6 +1,6 @@
 """Stream a generated 100,000-message Telegram export: throughput, peak RSS, re-import speed.
 
-    python benchmarks/bench_telegram.py [--n 100000] [--reimport]
+    python benchmarks/bench_telegram.py [--n 100000] [--reimport] [--json-load]
 
 Writes a Telegram Desktop export (three channels, English/Ukrainian/Russian posts with bold,
 links, hashtags and text links, forwards, edits, media-only and service messages; about 1 KB a
@@ -100,6 +100,16 @@ def read(path: str) -> None:
                       "peak_mib": peak_mib()}))  # fmt: skip
 
 
+def json_load(path: str) -> None:
+    """What reading the export whole would cost: ``json.load``, for comparison."""
+    started = time.perf_counter()
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    took = time.perf_counter() - started
+    print(json.dumps({"seconds": took, "chats": len(data["chats"]["list"]),
+                      "peak_mib": peak_mib()}))  # fmt: skip
+
+
 def reimport(path: str, db: str) -> None:
     from claimmap.inputs.telegram import read_export
     from claimmap.pipeline import Pipeline
@@ -119,13 +129,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--reimport", action="store_true")
+    parser.add_argument("--json-load", action="store_true", help="also measure json.load")
     parser.add_argument("--_read", help=argparse.SUPPRESS)
     parser.add_argument("--_reimport", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--_json_load", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._read:
         return read(args._read)
     if args._reimport:
         return reimport(*args._reimport)
+    if args._json_load:
+        return json_load(args._json_load)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "result.json"
         size = write_export(path, args.n)
@@ -141,6 +155,14 @@ def main() -> None:
         print(f"  {counts['articles']:,} articles, {counts.get('service', 0):,} service, "
               f"{counts.get('media_only', 0):,} media-only, {counts.get('forwards', 0):,} "
               f"forwards, {counts.get('edited', 0):,} edited")  # fmt: skip
+        if args.json_load:
+            out = subprocess.run([*run, "--_json_load", str(path)], check=True,
+                                 capture_output=True)  # fmt: skip
+            whole = json.loads(out.stdout)
+            print(
+                f"json.load of the same file, for comparison: {whole['seconds']:.1f} s, "
+                f"peak RSS {whole['peak_mib']:.0f} MiB"
+            )
         if args.reimport:
             db = str(Path(tmp) / "bench.db")
             out = subprocess.run([*run, "--_reimport", str(path), db], check=True,

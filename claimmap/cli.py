@@ -75,22 +75,23 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_mentions(args: argparse.Namespace) -> int:
-    from claimmap.inputs.files import expand_paths, read_path
+    from claimmap.inputs.files import expand_paths
+    from claimmap.inputs.reader import Note, read_files
     from claimmap.views.export import mentions_csv, mentions_jsonl
 
     pipeline = _pipeline(args, db=":memory:")
     failed = 0
     resolutions = []
     articles = {}
-    for path in expand_paths(Path(p) for p in args.files):
-        try:
-            article = read_path(path)
-        except ClaimMapError as err:
-            print(f"claimmap: {err}", file=sys.stderr)
+    for _, got in read_files(expand_paths(Path(p) for p in args.files)):
+        if isinstance(got, Note):
+            continue
+        if isinstance(got, ClaimMapError):
+            print(f"claimmap: {got}", file=sys.stderr)
             failed += 1
             continue
-        articles[article.article_id] = article
-        resolutions.extend(pipeline.analyse(article).resolutions)
+        articles[got.article_id] = got
+        resolutions.extend(pipeline.analyse(got).resolutions)
     write = mentions_jsonl if args.format == "jsonl" else mentions_csv
     with _out(args) as out:
         out.write(write(resolutions, articles=articles))

@@ -354,7 +354,7 @@ SAFE_PARTS = {
     "_where('m', article_id)",
     "_where('c', article_id)",
     "', '.join(('c.' + c for c in _CLAIM_COLUMNS))",
-    "', '.join('?' * 16)",
+    "', '.join('?' * 17)",
     "', '.join(_CLAIM_COLUMNS)",
     "', '.join('?' * len(_CLAIM_COLUMNS))",
     "_RESOLUTION_SELECT",

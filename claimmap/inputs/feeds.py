@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import re
 from typing import Any
 
 from claimmap.errors import IngestError
@@ -37,13 +38,12 @@ from claimmap.records import Article
 
 __all__ = ["looks_like_feed", "read_feed"]
 
-_FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf ")
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.IGNORECASE)
 
 
 def looks_like_feed(head: bytes) -> bool:
-    """Whether the first bytes of a document are an RSS, RDF or Atom feed."""
-    lowered = head[:2048].lower()
-    return any(root in lowered for root in _FEED_ROOTS)
+    """Whether the first bytes of a document hold an RSS, RDF or Atom root element."""
+    return _FEED_ROOT.search(head[:2048]) is not None
 
 
 def read_feed(data: bytes, *, name: str, url: str = "") -> list[tuple[str, Article | IngestError]]:

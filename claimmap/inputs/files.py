@@ -98,6 +98,7 @@ _DATES = (
                re.IGNORECASE),
 )  # fmt: skip
 _WORD = re.compile(r"\w+")
+_TAG = re.compile(r"<[A-Za-z!/]")
 _LANGUAGE_SAMPLE = 20_000  # characters; plenty to tell three languages apart
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _LATIN = re.compile("[A-Za-z]")
@@ -140,9 +141,7 @@ def read_bytes(data: bytes, *, name: str) -> Article:
     suffix = Path(name).suffix.lower()
     if suffix in (".md", ".markdown"):
         found = _markdown(text)
-    elif suffix in (".html", ".htm") or text.lstrip()[:20].lower().startswith(
-        ("<!doctype", "<html")
-    ):
+    elif _is_page(text, suffix):
         from claimmap.inputs.web import read_html  # web imports this module's helpers
 
         if not text.strip():
@@ -151,6 +150,13 @@ def read_bytes(data: bytes, *, name: str) -> Article:
     else:
         found = _Extracted(text)
     return _article(found, name=name, path=name)
+
+
+def _is_page(text: str, suffix: str) -> bool:
+    """An HTML page: its suffix says so and it has a tag, or it starts like one."""
+    if text.lstrip()[:20].lower().startswith(("<!doctype", "<html")):
+        return True
+    return suffix in (".html", ".htm") and _TAG.search(text) is not None
 
 
 def read_text(
