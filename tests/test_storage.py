@@ -191,11 +191,12 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
 
 
 def test_migration_3_adds_source_links_and_keeps_old_rows(tmp_path: Path) -> None:
-    path = tmp_path / "v2.db"
+    path = tmp_path / "before.db"
+    mine = next(i for i, script in enumerate(MIGRATIONS) if "ADD COLUMN url" in script)
     with sqlite3.connect(path) as conn:
-        for script in MIGRATIONS[:2]:
+        for script in MIGRATIONS[:mine]:  # the schema just before this migration
             conn.executescript(script)
-        conn.execute("PRAGMA user_version = 2")
+        conn.execute(f"PRAGMA user_version = {mine}")
         conn.execute("INSERT INTO articles VALUES ('v2', 'Old', 'Text', '', '', 'en', '', 'v2')")
     conn.close()
     linked = Article(
