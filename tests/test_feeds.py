@@ -174,6 +174,18 @@ def test_non_utf8_feeds_are_decoded_by_their_declaration(encoding: str) -> None:
     assert article.text == "Обстріл Шостки\n\nРосійські війська обстріляли Шостку вночі."
 
 
+def test_an_undeclared_cp1251_feed_is_not_read_as_windows_1252() -> None:
+    text = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Сумські новини</title><item>'
+        "<title>Обстріл Шостки</title><description>Російські війська обстріляли Шостку вночі, "
+        "повідомила обласна військова адміністрація.</description></item></channel></rss>"
+    )
+    [(_, article)] = read_feed(text.encode("cp1251"), name="undeclared.xml")
+    assert not isinstance(article, IngestError)
+    assert article.source == "Сумські новини"
+    assert article.title == "Обстріл Шостки"
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -21,8 +21,10 @@ Before feedparser sees the bytes, defusedxml parses them with entity declaration
 references forbidden: a billion-laughs bomb or an ``<!ENTITY x SYSTEM "file:///etc/passwd">``
 is refused with ``IngestError`` instead of being expanded (feedparser alone drops such DTDs and
 reads on, which hides the attack and garbles the feed). Encodings come from the XML declaration
-(Windows-1251, KOI8-R, ...) as feedparser reads them. A document that is not a feed raises
-``IngestError``; an item with no text is returned as an ``IngestError`` beside the good items.
+(Windows-1251, KOI8-R, ...) as feedparser reads them; a feed that declares none and is not
+UTF-8 is decoded like an article file (charset-normalizer over the Cyrillic code pages). A
+document that is not a feed raises ``IngestError``; an item with no text is returned as an
+``IngestError`` beside the good items.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from claimmap.records import Article
 
 __all__ = ["looks_like_feed", "read_feed"]
 
+_DECLARED = re.compile(rb"\s*<\?xml[^>]*\bencoding\s*=", re.IGNORECASE)
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.IGNORECASE)
 
 
@@ -55,6 +58,7 @@ def read_feed(data: bytes, *, name: str, url: str = "") -> list[tuple[str, Artic
         raise IngestError(f"{name}: {len(data):,} bytes is over the {MAX_BYTES:,}-byte limit")
     if not data.strip():
         raise IngestError(f"{name}: the file is empty")
+    data = _utf8_if_undeclared(data, name)
     _refuse_entities(data, name)
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     version = parsed.get("version", "")
@@ -125,6 +129,22 @@ def _timestamp(entry: Any) -> str:
         if parsed:
             return dt.datetime(*parsed[:6], tzinfo=dt.UTC).isoformat()
     return ""
+
+
+def _utf8_if_undeclared(data: bytes, name: str) -> bytes:
+    """A feed that is not UTF-8 and declares no encoding (feedparser would read it as
+    Windows-1252 mojibake) is decoded as ``claimmap.inputs.files`` decodes articles (Windows-1251,
+    KOI8, ...; refused when no code page reads it coherently) and handed on as UTF-8."""
+    head = data[:200]
+    if _DECLARED.match(head) or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return data
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        from claimmap.inputs.files import _decode
+
+        return _decode(data, name).encode("utf-8")
+    return data
 
 
 def _refuse_entities(data: bytes, name: str) -> None:
