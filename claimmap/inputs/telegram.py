@@ -55,7 +55,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import ijson
-from ijson.common import ObjectBuilder
 
 from claimmap.errors import IngestError
 from claimmap.inputs.files import _INVISIBLE, article_id, detect_language
@@ -72,8 +71,6 @@ MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "poll", "location_
 _CHAT_PREFIXES = frozenset({"", "chats.list.item", "left_chats.list.item"})
 _MESSAGE_LISTS = frozenset((chat, "messages") for chat in _CHAT_PREFIXES)
 _TITLE_CHARS = 160
-_OPENERS = frozenset({"start_map", "start_array"})
-_CLOSERS = frozenset({"end_map", "end_array"})
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
 
@@ -154,24 +151,38 @@ def _stream(
 ) -> Iterator[TelegramMessage]:
     chats: dict[str, _Chat] = {}
     names: dict[str, str] = {}  # chat name -> id, for forwards that name their channel only
-    builder: ObjectBuilder | None = None
-    depth = 0
+    stack: list[Any] = []  # the message being built, then the containers open inside it
+    key = ""
     chat = _Chat()
     last = ""  # where the last good message was, for naming a break
     seen_messages = False
     try:
         for prefix, event, value in ijson.parse(handle, use_float=True):
-            if builder is not None:  # inside one message: build it, yield it when it closes
-                builder.event(event, value)
-                depth += (event in _OPENERS) - (event in _CLOSERS)
-                if depth == 0:
-                    message, builder = builder.value, None
-                    chat.messages += 1
-                    names.setdefault(chat.name, chat.id)
-                    found = _message(message, chat, name, report, usernames, names)
-                    if found is not None:
-                        last = f"message {found.message_id} of {chat.name or chat.id!r}"
-                        yield found
+            if stack:  # inside one message: build it (as ObjectBuilder would, but inline)
+                if event == "map_key":
+                    key = value
+                    continue
+                top = stack[-1]
+                if event == "start_map" or event == "start_array":
+                    new: Any = {} if event == "start_map" else []
+                    if type(top) is dict:
+                        top[key] = new
+                    else:
+                        top.append(new)
+                    stack.append(new)
+                elif event == "end_map" or event == "end_array":
+                    stack.pop()
+                    if not stack:
+                        chat.messages += 1
+                        names.setdefault(chat.name, chat.id)
+                        found = _message(top, chat, name, report, usernames, names)
+                        if found is not None:
+                            last = f"message {found.message_id} of {chat.name or chat.id!r}"
+                            yield found
+                elif type(top) is dict:
+                    top[key] = value
+                else:
+                    top.append(value)
                 continue
             if event == "start_map" and prefix in _CHAT_PREFIXES:
                 chat = chats[prefix] = _Chat()
@@ -181,8 +192,7 @@ def _stream(
                 seen_messages = True
             elif prefix.endswith("messages.item") and event == "start_map":
                 if prefix.removesuffix("messages.item").removesuffix(".") in _CHAT_PREFIXES:
-                    builder, depth = ObjectBuilder(), 1
-                    builder.event(event, value)
+                    stack = [{}]
             elif event in ("string", "number"):
                 head, _, key = prefix.rpartition(".")
                 if head in chats:
