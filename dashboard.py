@@ -48,6 +48,7 @@ from claimmap.views.mapview import (
     highlight_html,
     selection_layer,
     source_label,
+    source_link_html,
 )
 from claimmap.views.timeline import (
     changes_since,
@@ -479,8 +480,8 @@ def panel(
         spans = [(c.sentence_start, c.sentence_end) for c in claims]
         meta = " · ".join(x for x in (article.source, article.published or "undated") if x)
         st.html(
-            f"{CSS}<div><b>{e(article.title)}</b> <span class='cm-meta'>{e(meta)}</span>"
-            f"</div>{highlight_html(article, spans)}"
+            f"{CSS}<div><b>{e(article.title)}</b> <span class='cm-meta'>{e(meta)}</span> "
+            f"{source_link_html(article)}</div>{highlight_html(article, spans)}"
         )
         with st.expander("Correct or dismiss these claims, or the article"):
             for n, claim in enumerate(claims):
@@ -539,13 +540,17 @@ def add_articles(s: Shared) -> None:
     report: IngestSummary | None = st.session_state.get("cm_ingest_report")
     if report is not None:
         if report.ingested:
-            st.success(md(f"Added {len(report.ingested)}: {', '.join(report.ingested)}"))
+            st.success(md(f"Added {len(report.ingested)}: {_names(report.ingested)}"))
         if report.duplicates:
-            st.info(md(f"Already in the database: {', '.join(report.duplicates)}"))
+            st.info(md(f"Already in the database: {_names(report.duplicates)}"))
+        for note in report.notes:
+            st.info(md(note))
         for name, reason in report.failed:
             st.error(md(f"{name}: {reason}"))
     files = st.file_uploader(
-        "Article files (.txt, .md, .html)", accept_multiple_files=True, key="cm_upload"
+        "Article files (.txt, .md, .html), RSS/Atom feeds (.xml), Telegram exports (.json)",
+        accept_multiple_files=True,
+        key="cm_upload",
     )
     if st.button("Add the uploaded files", key="cm_upload_go", disabled=not files):
         bar = st.progress(0.0, text="Reading…")
@@ -565,6 +570,23 @@ def add_articles(s: Shared) -> None:
             summary = s.pipeline.ingest_uploads(uploads, progress=progress)
             st.session_state["cm_ingest_report"] = summary
         finish(s, summary)
+    with st.form("cm_url_form"):  # issue 16: pages and feeds by URL, for users who are online
+        urls = st.text_area(
+            "Add by URL (one web page or RSS/Atom feed per line)", key="cm_urls", height=80
+        )
+        fetch = st.form_submit_button("Fetch and add")
+    if fetch:
+        if s.pipeline.offline:
+            st.error(
+                "Offline (CLAIMMAP_OFFLINE=1): nothing is fetched. Upload saved pages instead."
+            )
+        elif not urls.strip():
+            st.error("Give at least one URL.")
+        else:
+            with st.spinner("Fetching…"):
+                with s.writing():
+                    summary = s.pipeline.ingest_urls(urls.splitlines())
+                finish(s, summary)
     with st.form("cm_paste_form"):
         title = st.text_input("Title (optional; else the first line)", key="cm_paste_title")
         source = st.text_input("Source or outlet (optional)", key="cm_paste_source")
@@ -609,6 +631,11 @@ def ingest_pasted(
     return summary
 
 
+def _names(names: Sequence[str], shown: int = 12) -> str:
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
 def finish(s: Shared, summary: IngestSummary) -> None:
     st.session_state["cm_ingest_report"] = summary
     st.rerun()
@@ -624,7 +651,7 @@ def show_article(article: Article, resolutions: list[Resolution]) -> None:
     meta = " · ".join(x for x in (article.source, article.published or "undated", language) if x)
     st.html(
         f"{CSS}<h4>{html.escape(article.title)}</h4><div class='cm-meta'>{html.escape(meta)}"
-        f" · places found are marked</div>"
+        f" · places found are marked {source_link_html(article)}</div>"
         f"{highlight_html(article, spans, all_paragraphs=True)}"
     )
 

@@ -3,6 +3,7 @@
     $ claimmap mentions seeds/*.txt --offline            # one CSV row per place mention
     $ claimmap resolve Kondratovka --context "Sumy direction"
     $ claimmap ingest articles/ --db claims.db           # store, with a progress bar
+    $ claimmap fetch https://example.org/feed.xml        # pages and feeds by URL (online)
     $ claimmap events seeds/*.txt --offline --format csv # files given: temporary database
     $ claimmap events --db claims.db --format geojson -o events.geojson
     $ claimmap articles --db claims.db
@@ -57,7 +58,7 @@ def _progress_bar() -> Callable[[int, int, str], None]:
 
     def progress(done: int, total: int, name: str) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, unit="article", file=sys.stderr, leave=True)
+            bar["bar"] = tqdm(total=total, unit="input", file=sys.stderr, leave=True)
         bar["bar"].n = done
         bar["bar"].set_postfix_str(shown(name[-30:]), refresh=True)
         if done >= total:
@@ -87,7 +88,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 def cmd_mentions(args: argparse.Namespace) -> int:
     """Rows per file: files with the same text are one article (same mention ids), and each
     file's rows carry its own name. A bad path is reported and the others are still written."""
-    from claimmap.inputs.files import collect_paths, read_path
+    from claimmap.inputs.files import collect_paths
+    from claimmap.inputs.reader import Note, read_files
     from claimmap.views.export import mentions_csv, mentions_jsonl
 
     pipeline = _pipeline(args, db=":memory:")
@@ -100,11 +102,11 @@ def cmd_mentions(args: argparse.Namespace) -> int:
     analysed: dict[str, list] = {}  # article id -> resolutions (identical files: analysed once)
     with _out(args) as out:
         out.write(header)
-        for path in files:
-            try:
-                article = read_path(path)
-            except ClaimMapError as err:
-                print(f"claimmap: {shown(str(err))}", file=sys.stderr)
+        for _, article in read_files(files):  # articles, pages, feeds, Telegram exports
+            if isinstance(article, Note):
+                continue
+            if isinstance(article, ClaimMapError):
+                print(f"claimmap: {shown(str(article))}", file=sys.stderr)
                 failed += 1
                 continue
             if article.article_id not in analysed:
@@ -120,6 +122,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         args.paths,
         progress=None if args.quiet else _progress_bar(),
         published=args.published or "",
+    )
+    print(summary.describe(), file=sys.stderr)
+    return 1 if summary.failed and not summary.ingested else 0
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from claimmap.inputs.fetch import env_offline
+
+    if args.offline or env_offline():  # at once: before the gazetteer loads
+        raise ClaimMapError("offline (--offline or CLAIMMAP_OFFLINE=1): no URL is fetched")
+    summary = _pipeline(args).ingest_urls(
+        args.urls, progress=None if args.quiet else _progress_bar()
     )
     print(summary.describe(), file=sys.stderr)
     return 1 if summary.failed and not summary.ingested else 0
@@ -237,10 +251,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
 
-    p = add("ingest", cmd_ingest, "Store articles (files or directories) in the database.")
+    p = add(
+        "ingest",
+        cmd_ingest,
+        "Store articles (text, Markdown, HTML, RSS/Atom feeds, Telegram JSON exports; files or "
+        "directories) in the database.",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--published", metavar="DATE", help=_PUBLISHED_HELP)
+
+    p = add("fetch", cmd_fetch, "Fetch web pages or feeds by URL and store their articles.")
+    p.add_argument(
+        "urls", nargs="+", metavar="URL", help="http(s) URL of a page or an RSS/Atom feed"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     p = add("events", cmd_events, "Export events (from the database, or from FILEs directly).")
     p.add_argument("files", nargs="*", metavar="FILE")

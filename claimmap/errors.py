@@ -25,6 +25,10 @@ class IngestError(ClaimMapError, ValueError):
     """An article could not be read: empty, binary, too large or undecodable."""
 
 
+class FetchError(IngestError, ConnectionError):
+    """A URL cannot be fetched: offline, not http(s), refused, timed out or too large."""
+
+
 class GeocoderError(ClaimMapError, RuntimeError):
     """The geocoder answered, but not with something usable."""
 

@@ -38,12 +38,10 @@ from claimmap.errors import (
 from claimmap.inputs.files import (
     collect_paths,
     parse_date,
-    path_text,
-    read_bytes,
-    read_path,
     read_text,
     shown,
 )
+from claimmap.inputs.reader import Item, Note, read_data, read_files
 from claimmap.places.extract import extract_mentions
 from claimmap.places.gazetteer import Gazetteer
 from claimmap.places.resolve import GazetteerTier, Resolver
@@ -82,6 +80,7 @@ class IngestSummary:
     failed: tuple[tuple[str, str], ...] = ()
     # issue 14: why events were not rebuilt after the batch ("" when they were)
     events_error: str = ""
+    notes: tuple[str, ...] = ()  #: remarks (issue 16): "Telegram export: 12 service, ..."
 
     def __add__(self, other: IngestSummary) -> IngestSummary:
         return IngestSummary(
@@ -89,6 +88,7 @@ class IngestSummary:
             self.duplicates + other.duplicates,
             self.failed + other.failed,
             "; ".join(e for e in (self.events_error, other.events_error) if e),
+            self.notes + other.notes,
         )
 
     def describe(self) -> str:
@@ -96,6 +96,7 @@ class IngestSummary:
             f"ingested {len(self.ingested)}, skipped {len(self.duplicates)} as duplicate, "
             f"failed {len(self.failed)}"
         ]
+        lines += [f"  note: {note}" for note in self.notes]
         lines += [f"  failed: {shown(name)}: {shown(why)}" for name, why in self.failed]
         if self.events_error:
             lines.append(f"  {shown(self.events_error)}")
@@ -113,7 +114,7 @@ def _published(value: str) -> str:
 
 
 def _dated(claims: Sequence[Claim], articles: dict[str, Article]) -> list[Claim]:
-    """Claims stored before they had dates (schema < 3) dated now, from their own sentences."""
+    """Claims stored before they had dates (schema < 5) dated now, from their own sentences."""
     out = list(claims)
     for i, claim in enumerate(out):
         article = articles.get(claim.article_id)
@@ -129,9 +130,10 @@ def _env_offline() -> bool:
 class Pipeline:
     """Owns a store and a resolver; every operation a user can do goes through here."""
 
-    def __init__(self, *, store: Store, resolver: Resolver) -> None:
+    def __init__(self, *, store: Store, resolver: Resolver, offline: bool = False) -> None:
         self.store = store
         self.resolver = resolver
+        self.offline = offline  #: never touch the network: no geocoder, no fetching by URL
         self._names: tuple[str, ...] | None = None
 
     @classmethod
@@ -157,7 +159,7 @@ class Pipeline:
             except ConfigError as err:
                 store.close()
                 raise ConfigError(f"CLAIMMAP_GEOCODER_URL: {err}" if url == env else err) from None
-        return cls(store=store, resolver=Resolver.offline(fallback=fallback))
+        return cls(store=store, resolver=Resolver.offline(fallback=fallback), offline=offline)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -191,15 +193,15 @@ class Pipeline:
         progress: Progress | None = None,
         published: str = "",
     ) -> IngestSummary:
-        """Files and directories (their .txt/.md/.html files); one bad file never stops a batch:
-        a missing path or an unreadable directory is reported and the rest is ingested.
+        """Files and directories (articles, pages, feeds, Telegram exports; see
+        ``claimmap.inputs.reader``); one bad file or message never stops a batch: a missing path
+        or an unreadable directory is reported and the rest is ingested.
 
         ``published`` (a date) dates the files that carry no publication date of their own;
         one that is not a date raises IngestError before anything is read."""
         published = _published(published)
         files, problems = collect_paths(Path(p) for p in paths)
-        items = [(path_text(f.name), lambda f=f: read_path(f)) for f in files]
-        summary = self._ingest(items, progress, published)
+        summary = self._ingest(read_files(files), progress, total=len(files), published=published)
         return IngestSummary(failed=tuple(problems)) + summary
 
     def ingest_uploads(
@@ -211,11 +213,25 @@ class Pipeline:
     ) -> IngestSummary:
         """Uploaded files as (name, bytes): the dashboard's uploader."""
         published = _published(published)
-        return self._ingest(
-            [(name, lambda n=name, d=data: read_bytes(d, name=n)) for name, data in files],
-            progress,
-            published,
-        )
+        files = list(files)
+        items = (item for name, data in files for item in read_data(data, name=name))
+        return self._ingest(items, progress, total=len(files), published=published)
+
+    def ingest_items(
+        self, items: Iterable[Item], *, progress: Progress | None = None, total: int = 0
+    ) -> IngestSummary:
+        """Items from ``claimmap.inputs`` readers (or ``claimmap.inputs.fetch``)."""
+        return self._ingest(items, progress, total=total)
+
+    def ingest_urls(
+        self, urls: Iterable[str], *, progress: Progress | None = None
+    ) -> IngestSummary:
+        """Pages and feeds by URL (``claimmap.inputs.fetch``). Offline, every URL fails at once
+        with the reason, and nothing is fetched."""
+        from claimmap.inputs.fetch import read_urls
+
+        urls = [u for u in (u.strip() for u in urls) if u]
+        return self._ingest(read_urls(urls, offline=self.offline), progress, total=len(urls))
 
     def ingest_text(
         self, text: str, *, title: str = "", source: str = "", published: str = ""
@@ -223,9 +239,11 @@ class Pipeline:
         """Pasted text; ``published`` dates it unless the text names its own date."""
         name = title or "pasted text"
         published = _published(published)
-        return self._ingest(
-            [(name, lambda: read_text(text, title=title, source=source))], None, published
-        )
+        try:
+            item: Item = (name, read_text(text, title=title, source=source))
+        except IngestError as err:
+            item = (name, err)
+        return self._ingest([item], None, total=1, published=published)
 
     def ensure_seeds(self, seeds_dir: Path = SEEDS_DIR) -> IngestSummary:
         """Ingest the seed articles when the database has no article yet."""
@@ -235,33 +253,47 @@ class Pipeline:
 
     def _ingest(
         self,
-        items: Sequence[tuple[str, Callable[[], Article]]],
+        items: Iterable[Item],
         progress: Progress | None,
+        *,
+        total: int,
         published: str = "",
     ) -> IngestSummary:
+        """Store every article the items hold. ``progress`` counts inputs (files, uploads),
+        not articles: a feed or an export is one input however many articles it holds."""
         ingested: list[str] = []
         duplicates: list[str] = []
         failed: list[tuple[str, str]] = []
+        notes: list[str] = []
         overrides = self.store.overrides()
         begin_batch = getattr(self.resolver.fallback, "begin_batch", None)
         if begin_batch is not None:  # the geocoder's time budget is per batch
             begin_batch()
         stored: list[tuple[str, str]] = []  # (name, article id) stored by this batch
         stop = ""  # why nothing more can be stored (a full disk, a read-only database)
-        for done, (name, read) in enumerate(items):
+        inputs: list[str] = []  # progress counts inputs (files, uploads), not articles
+        for name, got in items:
             if progress is not None:
-                progress(done, len(items), name)
+                progress(min(len(inputs), total), total, name)
+            if isinstance(got, Note):
+                notes.append(str(got))
+                continue
+            source = got.path if isinstance(got, Article) and got.path else name
+            if not inputs or inputs[-1] != source:
+                inputs.append(source)
             if stop:
                 failed.append((name, f"not stored: {stop}"))
                 continue
             try:
-                article = read()
+                if isinstance(got, ClaimMapError):
+                    raise got
+                article = got
                 if published and not article.published:
                     article = replace(article, published=published)
                 if self.store.has_article(article.article_id):
                     duplicates.append(name)
                     continue
-                article = replace(article, origin_id=self.store.find_origin(article))
+                article = replace(article, origin_id=self._origin(article))
                 if self.store.save_analysis(self.analyse(article, overrides=overrides)):
                     ingested.append(name)
                     stored.append((name, article.article_id))
@@ -274,13 +306,15 @@ class Pipeline:
             except ClaimMapError as err:
                 failed.append((name, str(err)))
         if progress is not None:
-            progress(len(items), len(items), "")
+            progress(total, total, "")
         events_error = ""
         if ingested or duplicates:  # duplicates too: a killed run may have stored them unmerged
             events_error, removed = self._rebuild_making_room(stored)
             ingested = [n for n in ingested if n not in removed]
             failed += [(n, removed[n]) for n in removed]
-        return IngestSummary(tuple(ingested), tuple(duplicates), tuple(failed), events_error)
+        return IngestSummary(
+            tuple(ingested), tuple(duplicates), tuple(failed), events_error, tuple(notes)
+        )
 
     def _rebuild_making_room(self, stored: list[tuple[str, str]]) -> tuple[str, dict[str, str]]:
         """Rebuild events; when the disk is full, take this batch's articles out again (newest
@@ -317,6 +351,17 @@ class Pipeline:
                     return why, removed
             except StorageError as err:  # e.g. a read-only database: its events stay
                 return f"events not rebuilt: {err}", removed
+
+    def _origin(self, article: Article) -> str:
+        """The report an article belongs to: the stored article with the same link (an edited
+        post, an updated page), else the reader's own key (a Telegram post's
+        ``telegram:<channel>:<hash>``, shared with its forwards), else the most similar
+        stored article (``Store.find_origin``), else the article itself."""
+        if article.url:
+            same = self.store.articles_by_url(article.url)
+            if same:
+                return same[0].origin_id or same[0].article_id
+        return article.origin_id or self.store.find_origin(article)
 
     # -- events and corrections -------------------------------------------------------------
 

@@ -82,6 +82,9 @@ class Article:
     language: str = "en"
     path: str = ""  #: file name it came from; "" for pasted text
     origin_id: str = ""  #: article_id of the first article of its near-duplicate cluster
+    # issue 16: every claim links to its source.
+    url: str = ""  #: where it was read: the page, feed item or t.me link; "" for files and text
+    published_at: str = ""  #: full ISO 8601 timestamp with offset when the source gives one
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +200,8 @@ class Event:
     date: str = ""  #: first day (ACLED event_date), "" when every claim is undated
     date_end: str = ""  #: last day of a span, "" for one day
     time_precision: int = 0  #: ACLED: 1 day, 2 up to a week, 3 month or vaguer; 0 undated
+    # issue 16: every claim links to its source.
+    source_urls: tuple[str, ...] = ()  #: the articles' URLs / t.me links, where known
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,8 +33,8 @@ MENTION_CONTRACT = [
     "tier",
     "reason",
 ]
-COMMANDS = ["resolve", "mentions", "ingest", "events", "articles", "override", "dismiss", "restore",
-            "correct-claim", "audit", "build-gazetteer"]  # fmt: skip
+COMMANDS = ["resolve", "mentions", "ingest", "fetch", "events", "articles", "override", "dismiss",
+            "restore", "correct-claim", "audit", "build-gazetteer"]  # fmt: skip
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -549,3 +549,42 @@ def test_a_control_layer_places_each_capture_claim(monkeypatch, tmp_path):
     at.file_uploader(key="cm_control_file").set_value(("bad.geojson", b"{}", "application/json"))
     at.run()
     assert "bad.geojson: not a GeoJSON FeatureCollection" in _messages(at.error)
+
+
+def test_uploading_a_telegram_export_and_a_feed_links_every_article(monkeypatch, tmp_path):
+    at = _app(monkeypatch, tmp_path / "tg.db")
+    export = {"name": "DSNS Sumy", "type": "public_channel", "id": 77, "messages": [
+        {"id": 5, "type": "message", "date": "2025-06-03T08:15:00", "date_unixtime": "1748927700",
+         "text": "Russian artillery shelled Shostka on Monday, officials said."},
+        {"id": 6, "type": "service", "date": "2025-06-03T08:16:00", "action": "pin_message"},
+    ]}  # fmt: skip
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Herald</title><item>'
+        b"<title>Drone strike on Vorozhba</title><link>https://herald.example/v</link>"
+        b"<description>A drone hit Vorozhba, officials said.</description></item></channel></rss>"
+    )
+    at.file_uploader(key="cm_upload").set_value(
+        [
+            ("result.json", json.dumps(export).encode(), "application/json"),
+            ("herald.xml", feed, "application/rss+xml"),
+        ]
+    ).run()
+    at.button(key="cm_upload_go").click().run()
+    assert not at.exception
+    assert "Added 2: https://t.me/c/77/5, https://herald.example/v" in _messages(at.success)
+    infos = " ".join(_messages(at.info))
+    assert "1 service" in infos
+    assert "names no username" in infos
+    at.selectbox(key="cm_article").select_index(0).run()
+    links = [h.value for h in at.html if "cm-source" in h.value]
+    assert any('href="https://t.me/c/77/5"' in v or 'href="https://herald.example/v"' in v
+               for v in links)  # fmt: skip
+
+
+def test_add_by_url_offline_fails_at_once(monkeypatch, tmp_path):
+    at = _app(monkeypatch, tmp_path / "url.db")
+    at.text_area(key="cm_urls").input("http://127.0.0.1:9/page")
+    [submit] = [b for b in at.button if b.key and b.key.startswith("FormSubmitter:cm_url_form")]
+    submit.click().run()
+    assert not at.exception
+    assert any("Offline" in m and "nothing is fetched" in m for m in _messages(at.error))

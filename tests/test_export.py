@@ -66,8 +66,8 @@ def test_event_columns_are_the_contract() -> None:
         "event_id", "event_type", "actor", "status", "location", "location_uk", "admin1", "admin2",
         "admin3", "latitude", "longitude", "geo_precision", "place_id", "confidence", "n_claims",
         "n_articles", "n_origins", "first_reported", "last_reported", "sources",
-        "source_sentences", "surfaces", "event_date", "time_precision", "start_date", "end_date",
-        "claim_dates",
+        "source_sentences", "surfaces", "source_url", "event_date", "time_precision", "start_date",
+        "end_date", "claim_dates",
     )  # fmt: skip
     assert MENTION_COLUMNS[:14] == (
         "article", "start", "end", "surface", "kind", "place_id", "name", "name_uk", "lat", "lon",
@@ -229,3 +229,14 @@ def test_dates_are_exported_with_acled_names() -> None:
         "",
         "",
     )
+
+
+def test_source_url_joins_the_articles_links_and_is_formula_safe() -> None:
+    linked = dataclasses.replace(
+        EVENTS[0], source_urls=("https://t.me/dsns_sumy/12", "https://t.me/dsns_sumy/12", "=x")
+    )
+    [row] = event_rows([linked])
+    assert row["source_url"] == "https://t.me/dsns_sumy/12 | =x"
+    assert "'https://t.me/dsns_sumy/12 | =x" not in events_csv([linked])
+    assert events_geojson([linked])["features"][0]["properties"]["source_url"] == row["source_url"]
+    assert event_rows([EVENTS[1]])[0]["source_url"] == ""

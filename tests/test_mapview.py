@@ -31,6 +31,7 @@ from claimmap.views.mapview import (
     highlight_html,
     marker_size,
     snippet,
+    source_link_html,
 )
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -355,3 +356,13 @@ def test_the_view_is_the_oblast_and_far_events_do_not_set_it():
     assert "1 event(s) outside this view" in html  # Kursk: reachable with "show all"
     assert "new ResizeObserver(" in html  # refits when a hidden tab becomes visible
     assert "\\u003cdetails open\\u003e\\u003csummary\\u003eLegend" in html  # collapsible
+
+
+def test_source_links_are_escaped_and_http_only():
+    import dataclasses
+
+    linked = dataclasses.replace(ARTICLE, url='https://t.me/c/77/5?a=1&b="x"')
+    out = source_link_html(linked)
+    assert 'href="https://t.me/c/77/5?a=1&amp;b=&quot;x&quot;"' in out
+    assert 'target="_blank" rel="noopener noreferrer"' in out
+    assert source_link_html(dataclasses.replace(ARTICLE, url="javascript:alert(1)")) == ""

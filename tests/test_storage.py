@@ -201,6 +201,32 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
         assert store.overrides() == {"old1:0:7": MYROPILLIA}
 
 
+def test_migration_3_adds_source_links_and_keeps_old_rows(tmp_path: Path) -> None:
+    path = tmp_path / "before.db"
+    mine = next(i for i, script in enumerate(MIGRATIONS) if "ADD COLUMN url" in script)
+    with sqlite3.connect(path) as conn:
+        for script in MIGRATIONS[:mine]:  # the schema just before this migration
+            conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {mine}")
+        conn.execute("INSERT INTO articles VALUES ('v2', 'Old', 'Text', '', '', 'en', '', 'v2')")
+    conn.close()
+    linked = Article(
+        "tg1", "Post", "Shelling of Shostka.", source="DSNS Sumy", published="2025-06-03",
+        url="https://t.me/dsns_sumy/7", published_at="2025-06-03T08:15:00+03:00",
+    )  # fmt: skip
+    with SQLiteStore(path) as store:
+        old = store.article("v2")
+        assert (old.url, old.published_at) == ("", "")
+        assert store.save_analysis(ArticleAnalysis(linked))
+        assert store.article("tg1") == dataclasses.replace(linked, origin_id="tg1")
+        event = Event(
+            "e1", "shelling", "unspecified", "claimed", MYROPILLIA, 1, (), 0, 1, 1,
+            source_urls=("https://t.me/dsns_sumy/7",),
+        )  # fmt: skip
+        store.replace_events([event])
+        assert store.events()[0].source_urls == ("https://t.me/dsns_sumy/7",)
+
+
 def test_refuses_a_file_from_a_newer_version(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     with sqlite3.connect(path) as conn:

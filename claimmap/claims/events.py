@@ -269,6 +269,7 @@ def _event(
         date=when,
         date_end=until,
         time_precision=time_precision,
+        source_urls=_distinct(a.url for a in used),
     )
 
 

@@ -11,12 +11,12 @@ The text is kept verbatim, because every later stage keeps character offsets int
 ``Article.text``. The one change made to it is that zero-width and bidi control characters
 (U+200B..U+200F, U+202A..U+202E, U+2066..U+2069, U+FEFF) are removed: they are invisible, split
 place names in two and never carry meaning in news text. Line endings are left as they are.
-Markdown loses its light markup and HTML its tags; for those ``Article.text`` is the text left.
+Markdown loses its light markup; for it ``Article.text`` is the text left.
 
 Metadata comes from the file, never from its mtime: for plain text and Markdown a "Published:",
-"Date:" or "Source:" line, or a dateline ("June 3, 2025", "03.06.2025") near the top; for HTML
-``og:title``/``<title>``/``<h1>``, ``og:site_name``/``author`` and
-``article:published_time``/``<time datetime>``/``<meta name="date">``.
+"Date:" or "Source:" line, or a dateline ("June 3, 2025", "03.06.2025") near the top. HTML
+pages go to ``claimmap.inputs.web`` (trafilatura: main text without menus, related links and
+comments, and the page's own metadata).
 
 Bytes are decoded as UTF-8 (with or without BOM), UTF-16/32 with a BOM, else as whichever legacy
 code page (Windows-1251, KOI8-R/U, CP866, ISO 8859-5, Mac Cyrillic, Windows-1252)
@@ -40,7 +40,6 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import NamedTuple
 
@@ -50,7 +49,7 @@ from claimmap.records import Article
 #: Files larger than this (20 MiB) are refused: no news article is that long.
 MAX_BYTES: int = 20 * 1024 * 1024
 #: Suffixes ``expand_paths`` picks from directories.
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".xml", ".rss", ".atom")
 #: ``similarity`` at or above this marks two articles as versions of one report.
 NEAR_DUPLICATE_THRESHOLD = 0.05
 
@@ -101,6 +100,7 @@ _DATES = (
                re.IGNORECASE),
 )  # fmt: skip
 _WORD = re.compile(r"\w+")
+_TAG = re.compile(r"<[A-Za-z!/]")
 _LANGUAGE_SAMPLE = 20_000  # characters; plenty to tell three languages apart
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _LATIN = re.compile("[A-Za-z]")
@@ -182,15 +182,22 @@ def read_bytes(data: bytes, *, name: str) -> Article:
     suffix = Path(name).suffix.lower()
     if suffix in (".md", ".markdown"):
         found = _markdown(text)
-    elif suffix in (".html", ".htm") or text.lstrip()[:20].lower().startswith(
-        ("<!doctype", "<html")
-    ):
-        found = _html(text)
-        if not found.text.strip() and text.strip():
-            raise IngestError(f"{name}: the HTML page has no visible text")
+    elif _is_page(text, suffix):
+        from claimmap.inputs.web import read_html  # web imports this module's helpers
+
+        if not text.strip():
+            raise IngestError(f"{name}: only whitespace")
+        return read_html(text, name=name)
     else:
         found = _Extracted(text)
     return _article(found, name=name, path=name)
+
+
+def _is_page(text: str, suffix: str) -> bool:
+    """An HTML page: its suffix says so and it has a tag, or it starts like one."""
+    if text.lstrip()[:20].lower().startswith(("<!doctype", "<html")):
+        return True
+    return suffix in (".html", ".htm") and _TAG.search(text) is not None
 
 
 def read_text(
@@ -442,90 +449,3 @@ def _markdown(text: str) -> _Extracted:
     return _Extracted(
         "\n".join(lines), title, meta.get("source", "") or meta.get("author", ""), date
     )
-
-
-# --- HTML -------------------------------------------------------------------------------------
-
-# Not article text: code, embeds, and navigation menus.
-_SKIP_TAGS = frozenset({"script", "style", "iframe", "noscript", "template", "svg", "nav"})
-_BLOCK_TAGS = frozenset(
-    ("address", "article", "aside", "blockquote", "body", "dd", "div", "dl", "dt", "figcaption",
-     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
-     "ol", "p", "pre", "section", "table", "tbody", "td", "th", "thead", "tr", "ul")
-)  # fmt: skip
-_DATE_META = ("date", "pubdate", "publishdate", "dc.date.issued", "dc.date", "datepublished")
-
-
-class _HTMLText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.paragraphs: list[str] = []
-        self.lines: list[str] = []
-        self.buffer: list[str] = []
-        self.meta: dict[str, str] = {}
-        self.title = self.h1 = self.time = ""
-        self.skip = 0
-        self.capture = ""  # "title" or "h1" while inside the first of those
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attr = {k: v or "" for k, v in attrs}
-        if tag == "meta":
-            key = (attr.get("property") or attr.get("name") or attr.get("itemprop") or "").lower()
-            if key and attr.get("content", "").strip():
-                self.meta.setdefault(key, attr["content"].strip())
-        elif tag == "time" and not self.time:
-            self.time = attr.get("datetime", "")
-        elif tag in _SKIP_TAGS:
-            self.skip += 1
-        elif tag == "br":
-            self._end_line()
-        elif tag in _BLOCK_TAGS:
-            self._end_paragraph()
-        if not self.skip and ((tag == "title" and not self.title) or (tag == "h1" and not self.h1)):
-            self.capture = tag
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS and self.skip:
-            self.skip -= 1
-        elif tag in _BLOCK_TAGS:
-            self._end_paragraph()
-        if tag == self.capture:
-            self.capture = ""
-
-    def handle_data(self, data: str) -> None:
-        if self.capture == "title":
-            self.title += data
-            return
-        if self.skip:
-            return
-        if self.capture == "h1":
-            self.h1 += data
-        self.buffer.append(data)
-
-    def _end_line(self) -> None:
-        line = " ".join("".join(self.buffer).split())  # HTML collapses runs of white space
-        if line:
-            self.lines.append(line)
-        self.buffer = []
-
-    def _end_paragraph(self) -> None:
-        self._end_line()
-        if self.lines:
-            self.paragraphs.append("\n".join(self.lines))
-        self.lines = []
-
-
-def _html(text: str) -> _Extracted:
-    parser = _HTMLText()
-    parser.feed(text)
-    parser.close()
-    parser._end_paragraph()
-    meta = parser.meta
-    title = meta.get("og:title") or " ".join(parser.title.split()) or " ".join(parser.h1.split())
-    source = meta.get("og:site_name") or meta.get("author", "")
-    for suffix in (f" | {source}", f" - {source}", f" – {source}", f" — {source}"):
-        if source and title.endswith(suffix):
-            title = title[: -len(suffix)]
-    dates = [meta.get("article:published_time"), parser.time, *map(meta.get, _DATE_META)]
-    published = next((d for value in dates if value and (d := parse_date(value))), "")
-    return _Extracted("\n\n".join(parser.paragraphs), title, source, published)

@@ -206,6 +206,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN date_end TEXT NOT NULL DEFAULT '';
     ALTER TABLE events ADD COLUMN time_precision INTEGER NOT NULL DEFAULT 0;
     """,
+    # 6 (issue 16): every claim links to its source: article URL and full timestamp.
+    """
+    ALTER TABLE articles ADD COLUMN url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN published_at TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN source_urls TEXT NOT NULL DEFAULT '[]';
+    CREATE INDEX articles_by_url ON articles (url) WHERE url != '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Bytes kept free beside a database file (``<db>-reserve``), given up when the disk is full so
@@ -217,7 +224,8 @@ _CLAIM_ORDER = tuple(f.name for f in fields(Claim))
 _PLACE_FIELDS = frozenset(_PLACE_ORDER)
 _CLAIM_COLUMNS = tuple(f.name for f in fields(Claim) if f.name != "article_id")
 _ARTICLE_SELECT = (
-    "SELECT article_id, title, text, source, published, language, path, origin_id FROM articles"
+    "SELECT article_id, title, text, source, published, language, path, origin_id, url, "
+    "published_at FROM articles"
 )
 _ARTICLE_EXISTS = "SELECT 1 FROM articles WHERE article_id = ?"
 _MENTION_EXISTS = "SELECT 1 FROM mentions WHERE mention_id = ?"
@@ -327,9 +335,9 @@ class SQLiteStore:
             origin = article.origin_id or self.find_origin(article)
             conn.execute(
                 "INSERT INTO articles (article_id, title, text, source, published, language, "
-                "path, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "path, origin_id, url, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (aid, article.title, article.text, article.source, article.published,
-                 article.language, article.path, origin),
+                 article.language, article.path, origin, article.url, article.published_at),
             )  # fmt: skip
             mentions = [*analysis.mentions, *(r.mention for r in analysis.resolutions)]
             self._insert_mentions(conn, aid, mentions)
@@ -375,6 +383,11 @@ class SQLiteStore:
         if not rows:
             raise NotFoundError(f"article {article_id!r} is not in {self.path}")
         return Article(**dict(rows[0]))
+
+    def articles_by_url(self, url: str) -> list[Article]:
+        """The stored articles read from ``url`` (versions of one page or post), oldest first."""
+        rows = self._query(_ARTICLE_SELECT + " WHERE url = ? AND url != '' ORDER BY rowid", (url,))
+        return [Article(**dict(row)) for row in rows]
 
     def mentions(self, article_id: str | None = None) -> list[Mention]:
         rows = self._query(
@@ -430,16 +443,17 @@ class SQLiteStore:
                 "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
                 "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
                 "confidence, surfaces, sources, detail, target_side, sides, monitors, situation, "
-                "killed, injured, denials, date, date_end, time_precision) "
+                "killed, injured, denials, date, date_end, time_precision, source_urls) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (e.event_id, seq, e.event_type, e.actor, e.status, _place_json(e.place),
                      e.precision, _claims_json(e.claims), e.n_claims,
                      e.n_articles, e.n_origins, e.first_reported, e.last_reported, e.confidence,
                      _dumps(e.surfaces), _dumps(e.sources), e.detail, e.target_side,
                      _dumps(e.sides), _dumps(e.monitors), int(e.situation), e.killed, e.injured,
-                     e.denials, e.date, e.date_end, e.time_precision)
+                     e.denials, e.date, e.date_end, e.time_precision,
+                     _dumps(e.source_urls))
                     for seq, e in enumerate(events)
                 ],
             )  # fmt: skip
@@ -736,6 +750,7 @@ def _event(row: sqlite3.Row) -> Event:
         date=row["date"],
         date_end=row["date_end"],
         time_precision=row["time_precision"],
+        source_urls=tuple(json.loads(row["source_urls"])),
     )
 
 

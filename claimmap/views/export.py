@@ -30,7 +30,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "event_id", "event_type", "actor", "status", "location", "location_uk", "admin1", "admin2",
     "admin3", "latitude", "longitude", "geo_precision", "place_id", "confidence", "n_claims",
     "n_articles", "n_origins", "first_reported", "last_reported", "sources", "source_sentences",
-    "surfaces",
+    "surfaces", "source_url",
     # issue 12: when it happened (ACLED's event_date and time_precision)
     "event_date", "time_precision", "start_date", "end_date", "claim_dates",
 )  # fmt: skip
@@ -89,6 +89,7 @@ def event_rows(events: Iterable[Event]) -> list[dict[str, object]]:
                 "sources": JOINER.join(_unique(event.sources)),
                 "source_sentences": JOINER.join(_unique(c.sentence for c in event.claims)),
                 "surfaces": JOINER.join(_unique(event.surfaces)),
+                "source_url": JOINER.join(_unique(event.source_urls)),
                 "event_date": event.date,
                 "time_precision": event.time_precision or None,
                 "start_date": event.date,

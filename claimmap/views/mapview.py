@@ -164,6 +164,18 @@ def snippet(claim: Claim, limit: int) -> str:
     return ("…" if start > 0 else "") + cut + ("…" if start + limit < len(text) else "")
 
 
+def source_link_html(article: Article, *, label: str = "source") -> str:
+    """A link to where the article can be read (page, feed item, t.me post) opening in a new
+    tab; "" when it has no http(s) URL. The URL is escaped, so no attribute can be injected."""
+    url = article.url
+    if not url.lower().startswith(("http://", "https://")):
+        return ""
+    return (
+        f'<a class="cm-source" href="{html.escape(url, quote=True)}" target="_blank" '
+        f'rel="noopener noreferrer">{html.escape(label)}</a>'
+    )
+
+
 def highlight_html(
     article: Article, spans: Sequence[tuple[int, int]], *, all_paragraphs: bool = False
 ) -> str:
