@@ -98,7 +98,9 @@ _PERSON_CUES = re.compile(
     r"\b(?:journalist|analyst|commander|general|gen\.|colonel|col\.|major|lieutenant|captain|"
     r"sergeant|spokesman|spokeswoman|spokesperson|president|minister|governor|mayor|head|chief|"
     r"mr\.?|mrs\.?|ms\.?|dr\.?|blogger|correspondent|reporter|deputy|official|soldier|"
-    r"officer|leader|said|says|told|according\s+to\s+(?:journalist|analyst|blogger))\s+$",
+    r"officer|leader|said|says|told|according\s+to\s+(?:journalist|analyst|blogger)|"
+    + "|".join(sorted({w for lang in LANGUAGES.values() for w in lang.person_cues}))
+    + r")\s+(?:(?:ВСУ|ЗСУ|ВС РФ|ЗС РФ|AFU)\s+)?$",
     re.IGNORECASE,
 )
 _NOT_PLACE_BEFORE = re.compile(
@@ -448,8 +450,10 @@ def _match_at(
         return _with_kind(text, first.start(), first.end(), key, keys, before), 1
     if _SETTLEMENT_CUES.search(before[-30:]) and _STRONG_CUES.search(before[-30:]):
         return (first.start(), first.end(), "unknown", normalise(surface)), 1
-    if not _is_acronym(surface) and keys.near_misses(surface):
-        # a typo or a cut form ("Vasivka", "Lokni"): kept only if the article makes it certain
+    if not _is_acronym(surface) and not _CYRILLIC.search(surface) and keys.near_misses(surface):
+        # a typo or a cut form of a romanised name ("Vasivka", "Lokni"): kept only if the
+        # article makes it certain. Not for Cyrillic: a near miss there is another word form
+        # (на Краснопільщині, the Krasnopillia area), not a misspelt village.
         return (first.start(), first.end(), "tentative", normalise(surface)), 1
     return None
 
@@ -467,7 +471,10 @@ def _acceptable(
     """Guards against words that are in a gazetteer but are not places here."""
     end_tok = i + n
     surface = text[tokens[i].start() : tokens[end_tok - 1].end()]
-    if key in people or _PERSON_CUES.search(before[-40:]):
+    if key in people or (
+        _PERSON_CUES.search(before[-40:])
+        and _suffix_kind(text, tokens[end_tok - 1].end()) is None  # "губернатор Курской области"
+    ):
         return False
     after = text[tokens[end_tok - 1].end() : tokens[end_tok - 1].end() + 20]
     if _GROUPING_AFTER.match(after):
