@@ -21,6 +21,7 @@ geo-precision (ACLED: 1 place, 2 near / part of an area, 3 region), the runners-
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,8 +60,12 @@ STATED_BONUS = 4.0
 #: of another name of the sentence gains up to this much.
 JOINT_WEIGHT = 1.5
 JOINT_KM = 10.0
+#: How many names before and after a name in its sentence count as listed with it.
+JOINT_NEIGHBOURS = 4
 #: A typo is read as a place only if a place the article names for sure is this close.
 TYPO_KM = 15.0
+#: How many sure places before and after a typo in the text may confirm it.
+TYPO_ANCHORS = 20
 #: lat/lon box (south, north, west, east) of Russia's Bryansk, Kursk and Belgorod side
 BORDER_BOX = (49.5, 53.5, 32.0, 39.0)
 
@@ -273,14 +278,20 @@ class Resolver:
             results.append(self._choose(mention, pool, context, text))
         if tentative:  # typos last: read against the places the article names for sure
             sure = [
-                (r.place.name, (r.place.lat, r.place.lon), r.mention.key)
+                (r.mention.start, r.place.name, (r.place.lat, r.place.lon), r.mention.key)
                 for r in results
                 if r.place is not None
                 and r.place.kind == "settlement"
                 and r.place.has_point
                 and r.confidence >= 0.4
             ]
-            results += [t for m in tentative if (t := self._typo(m, context, sure)) is not None]
+            sure.sort()
+            starts = [s[0] for s in sure]
+            for m in tentative:  # the sure places around it in the text (bounded work per word)
+                i = bisect.bisect_left(starts, m.start)
+                near = [s[1:] for s in sure[max(0, i - TYPO_ANCHORS) : i + TYPO_ANCHORS]]
+                if (typo := self._typo(m, context, near)) is not None:
+                    results.append(typo)
             results.sort(key=lambda r: (r.mention.start, r.mention.end))
         return tuple(results)
 
@@ -816,9 +827,9 @@ def _sentence_groups(text: str, mentions: Sequence[Mention]) -> dict[Mention, li
             groups.append([m])
     out: dict[Mention, list[Mention]] = {}
     for group in groups:
-        keys = {m.key for m in group}
-        for m in group:
-            out[m] = [o for o in group if o.key != m.key] if len(keys) > 1 else []
+        for i, m in enumerate(group):  # its neighbours in the list: bounded, a page may be
+            near = group[max(0, i - JOINT_NEIGHBOURS) : i + JOINT_NEIGHBOURS + 1]  # one line
+            out[m] = [o for o in near if o.key != m.key]
     return out
 
 
