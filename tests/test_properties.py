@@ -66,7 +66,12 @@ def test_resolution_never_fails_and_is_deterministic(resolver: Resolver, text: s
     first = resolver.resolve(mentions, text=text)
     again = resolver.resolve(mentions, text=text)
     assert first == again
-    assert [r.mention for r in first] == list(mentions)
+    # every mention is answered, but a near-miss spelling the text does not confirm is dropped
+    # (and one it confirms comes back as a settlement)
+    sure = [m for m in mentions if m.kind != "tentative"]
+    assert [r.mention for r in first if r.mention in sure] == sure
+    spans = {(m.start, m.end) for m in mentions}
+    assert all((r.mention.start, r.mention.end) in spans for r in first)
     for r in first:
         assert 0.0 <= r.confidence <= 1.0
         assert (r.place is None) == (r.tier == "unresolved")

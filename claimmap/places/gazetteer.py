@@ -1,7 +1,7 @@
 """The offline gazetteer tiers, loaded from the committed TSV files and indexed by name key.
 
     >>> from claimmap.places.gazetteer import load_sumy
-    >>> from claimmap.places.variants import normalise, russian_alternatives, skeleton
+    >>> from claimmap.places.variants import normalise, skeleton
     >>> sumy = load_sumy()
     >>> [p.name for p in sumy.lookup(normalise("Kondratovka"))]
     ['Kindrativka']
@@ -37,7 +37,12 @@ from claimmap.errors import GazetteerFormatError, UnknownPlaceError
 from claimmap.places.extract import KeySet
 from claimmap.places.languages import LANGUAGES
 from claimmap.places.morphology import case_forms, name_language
-from claimmap.places.variants import normalise, russian_alternatives, skeleton
+from claimmap.places.variants import (
+    normalise,
+    russian_alternatives,
+    skeleton,
+    ukrainian_spelling,
+)
 from claimmap.records import PLACE_KINDS, Place
 
 FILES = {
@@ -212,7 +217,11 @@ def _nicknames(place: Place) -> list[str]:
 
 
 def _russian(place: Place, tier: str) -> tuple[str, ...]:
-    """More Russian spellings of a Sumy-tier name (see ``variants.russian_alternatives``)."""
+    """More spellings: the Russian ones of a Sumy-tier name (``variants.russian_alternatives``),
+    and the Ukrainian one of a Russian place near the border (``variants.ukrainian_spelling``:
+    Тьоткіно for Тёткино)."""
+    if tier == "world" and place.country_code == "RU" and place.name_ru and place.kind != "country":
+        return (ukrainian_spelling(place.name_ru),)
     if tier != "sumy" or not place.name_uk:
         return ()
     return russian_alternatives(_AREA_NOUN.sub("", place.name_uk))

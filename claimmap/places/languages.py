@@ -378,8 +378,11 @@ EN = Language(
                 "oblast",
             ),
             "city": "settlement",
-            **dict.fromkeys(("raion", "rayon", "district"), "raion"),
-            **dict.fromkeys(("hromada", "community", "municipality", "okrug"), "hromada"),
+            **dict.fromkeys(("raion", "rayon", "district", "raions", "districts"), "raion"),
+            **dict.fromkeys(
+                ("hromada", "community", "municipality", "okrug", "hromadas", "communities"),
+                "hromada",
+            ),
             **dict.fromkeys(
                 ("direction", "front", "axis", "sector", "frontline", "border area"), "sector"
             ),

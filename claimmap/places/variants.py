@@ -352,6 +352,20 @@ def derive_russian(name_uk: str) -> str:
 
 
 _NAIVE = str.maketrans({"і": "и", "ї": "и", "є": "е", "І": "И", "Ї": "И", "Є": "Е"})
+_TO_UK = str.maketrans({"и": "і", "ы": "и", "э": "е", "ъ": "'", "И": "І", "Ы": "И", "Э": "Е"})
+
+
+def ukrainian_spelling(name_ru: str) -> str:
+    """How Ukrainian text writes a Russian place name, letter for letter: Тёткино -> Тьоткіно,
+    Глушково -> Глушково, Суджа -> Суджа (ё is ьо after a consonant, йо after a vowel; и is
+    і, ы is и, э is е).
+
+    >>> ukrainian_spelling("Тёткино"), ukrainian_spelling("Красная Яруга")
+    ('Тьоткіно', 'Красная Яруга')
+    """
+    out = re.sub("(?<=[аеёиоуыэюяАЕЁИОУЫЭЮЯ ])ё|^ё", "йо", name_ru)
+    out = out.replace("ё", "ьо").replace("Ё", "Йо")
+    return out.translate(_TO_UK)
 
 
 def russian_alternatives(name_uk: str) -> tuple[str, ...]:
