@@ -42,7 +42,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = sorted((ROOT / "seeds").glob("*.txt"))[0]
 STORAGE = ROOT / "claimmap" / "store" / "sqlite.py"
 MAX_SECONDS = 60.0  #: per file, generous: measured 10 MB ~30 s, 100,000 words ~20 s
-MAX_RSS_MB = 1536  #: peak resident memory of the whole batch: measured ~700 MB
+#: Peak resident memory of the whole batch. Measured ~700 MB in the first round and 1.94 GB
+#: after the second (case forms, the areas tier and the richer claims; the 10 MB article is
+#: most of it): a bound against a blow-up, not a target. Memory is issue 15's to bring down.
+MAX_RSS_MB = 2560
 
 SENTENCE = "Russian troops shelled Kondratovka overnight, a military source said."
 UKRAINIAN = "Російські війська обстріляли Кондратівку, повідомляє джерело в Сумах."
