@@ -24,6 +24,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from claimmap.pipeline import Pipeline
+from claimmap.store.base import open_store
 
 pytestmark = pytest.mark.browser
 
@@ -308,24 +309,35 @@ def _paste_dated(page, title: str, text: str, published: str) -> None:
 
 
 def _event_id(db: Path, place: str, event_type: str, day: str) -> str:
-    events = Pipeline.open(db=db, offline=True).store.events()
-    return next(
-        e.event_id
-        for e in events
-        if (e.place.name, e.event_type, e.date) == (place, event_type, day)
-    )
+    """The id of the event, once the dashboard's process has merged it (a paste is stored
+    first and its events are rebuilt right after: poll for a while)."""
+    deadline = time.monotonic() + 60
+    while True:
+        with open_store(db) as store:
+            events = store.events()
+        found = [
+            e.event_id
+            for e in events
+            if (e.place.name, e.event_type, e.date) == (place, event_type, day)
+        ]
+        if found or time.monotonic() > deadline:
+            assert found, [(e.place.name, e.event_type, e.date) for e in events]
+            return found[0]
+        time.sleep(0.5)
 
 
 def _wait_for_markers(page, ready, what: str) -> list[str]:
-    """Poll the laid-out map's marker ids until ``ready(ids)``; during a rerun the old map may
-    stand beside the new one (width -1) for a moment, so each read is of one frame, at once."""
+    """Poll the laid-out map's event ids until ``ready(ids)``: every event drawn, in a cluster
+    or not (the map lists them in ``data-cm-events``); during a rerun the old map may stand
+    beside the new one (width -1) for a moment, so each read is of one frame, at once."""
     live = page.frame_locator('iframe[title="streamlit_folium.st_folium"]:not([width="-1"])')
     deadline = time.monotonic() + 60
     ids: list[str] = []
     while time.monotonic() < deadline:
         try:
             ids = live.first.locator("body").evaluate(
-                "b => [...b.querySelectorAll('.cm-marker')].map(m => m.dataset.eventId)",
+                "b => ((b.querySelector('[data-cm-events]') || {dataset: {}}).dataset.cmEvents"
+                " || '').split(' ').filter(Boolean)",
                 timeout=5_000,
             )
         except PlaywrightError:  # the frame went away under us: read again

@@ -176,8 +176,11 @@ var {{ this.get_name() }} = (function(map, base) {
      outlines takes seconds per zoom; a few stay SVG paths (with their data-event-id). */
   var areaRenderer = t.areas.length > {{ this.svg_areas_up_to }} ? L.canvas({padding: 0.2}) :
     undefined;
+  var drawn = [];  /* every event id on the map, clustered or not: data-cm-events, for tests */
   function build(rows, group) {
     var layers = [];
+    rows.forEach(function(d) { drawn.push(d[5]); });
+    map.getContainer().setAttribute("data-cm-events", drawn.join(" "));
     rows.forEach(function(d) {
       var st = styles[d[2]], layer, shape = d[8] && base && base.shapes[d[8]];
       if (d[6] === 3) {
