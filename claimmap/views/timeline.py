@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
+from claimmap.claims.events import source_title
 from claimmap.records import CONTROL_TYPES, Article, Claim, Event
 
 __all__ = [
@@ -113,7 +114,7 @@ def place_history(
                     event_type=claim.event_type,
                     actor=claim.actor,
                     status=claim.status,
-                    source=_source(article) if article is not None else claim.article_id,
+                    source=source_title(article) if article is not None else claim.article_id,
                     published=article.published if article is not None else "",
                     sentence=claim.sentence,
                     event_id=event.event_id,
@@ -121,11 +122,6 @@ def place_history(
             )
     rows.sort(key=lambda r: (not r.date, r.date, r.date_end, r.published, r.event_type))
     return rows
-
-
-def _source(article: Article) -> str:
-    title = article.title or article.path or article.article_id
-    return f"{title} ({article.source})" if article.source else title
 
 
 @dataclass(frozen=True, slots=True)
