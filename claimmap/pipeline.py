@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -59,8 +59,9 @@ from claimmap.records import (
     Event,
     Place,
     Resolution,
+    event_family,
 )
-from claimmap.store.base import Store, open_store
+from claimmap.store.base import EventInputs, Store, open_store
 
 __all__ = ["SEEDS_DIR", "IngestSummary", "Pipeline", "Progress"]
 
@@ -328,7 +329,7 @@ class Pipeline:
         delete = getattr(self.store, "delete_article", None)
         while True:
             try:
-                self.rebuild_events()
+                self.merge_events()
                 return "", removed
             except StorageFullError as err:
                 why = f"events not rebuilt, the map shows the events from before: {err}"
@@ -366,27 +367,15 @@ class Pipeline:
     # -- events and corrections -------------------------------------------------------------
 
     def rebuild_events(self) -> list[Event]:
-        """Merge every stored claim into events again and store them.
+        """Merge every stored claim into events again and store them; returns the events."""
+        self.store.update_events(_merge, everything=True)
+        return self.store.events()
 
-        Another process may store an article while this one merges; when the articles changed
-        meanwhile, merge again. That process rebuilds after its own last article too, so the
-        last rebuild to finish has seen every article."""
-        for _ in range(5):
-            before = {a.article_id for a in self.store.articles()}
-            claims = self.store.claims()  # then articles and places: they hold every claim's
-            articles = {a.article_id: a for a in self.store.articles()}
-            claims = _dated(claims, articles)
-            places = {
-                r.place.place_id: r.place for r in self.store.resolutions() if r.place is not None
-            }
-            curations = self.store.curations()
-            claims = curation.apply_to_claims(claims, curations)
-            events = build_events(claims, articles=articles, places=places)
-            events = curation.apply_to_events(events, curations)
-            self.store.replace_events(events)
-            if {a.article_id for a in self.store.articles()} == before:
-                break
-        return events
+    def merge_events(self, groups: Collection[tuple[str, str]] = ()) -> int:
+        """Merge again only the (place id, family) groups whose claims changed since the last
+        merge (the store keeps them, so a merge a killed run missed is done by the next one),
+        and ``groups``. Returns how many groups were merged."""
+        return self.store.update_events(_merge, groups=groups)
 
     def override(self, mention_id: str, place_id: str) -> None:
         """A user's correction: persist it, re-resolve that article, rebuild events.
@@ -406,7 +395,7 @@ class Pipeline:
         article = self.store.article(resolution.mention.article_id)
         analysis = self.analyse(article, overrides=self.store.overrides())
         self.store.replace_claims(article.article_id, analysis.claims, analysis.resolutions)
-        self.rebuild_events()
+        self.merge_events()
 
     def search_places(self, query: str, *, limit: int = 10) -> list[Place]:
         """Places whose name matches ``query``, best first, for the correction picker: what the
@@ -442,9 +431,10 @@ class Pipeline:
         change = Curation(kind, target, "dismiss", reason.strip(), label,
                           who=who or curation.current_user())  # fmt: skip
         new = "dismissed" + (f": {reason.strip()}" if reason.strip() else "")
+        self.store.mark_groups(self._curation_groups(kind, target))
         self.store.curate(change, remove=False, audit_action="dismiss", old_value="shown",
                           new_value=new)  # fmt: skip
-        self.rebuild_events()
+        self.merge_events()
         return label
 
     def restore(self, kind: str, target: str, *, who: str | None = None) -> list[AuditEntry]:
@@ -455,6 +445,10 @@ class Pipeline:
         if not standing:
             raise CurationError(f"{kind} {target} is neither dismissed nor corrected")
         entries = []
+        # a dismissed event is in no table: which group held it is known only by merging all
+        groups = None if kind == "event" else self._curation_groups(kind, target)
+        if groups is not None:
+            self.store.mark_groups(groups)
         for old in standing:
             change = Curation(kind, target, old.action, old.value, old.label,
                               who=who or curation.current_user())  # fmt: skip
@@ -462,7 +456,10 @@ class Pipeline:
             now = "shown" if old.action == "dismiss" else "as extracted"
             entries.append(self.store.curate(change, remove=True, audit_action="restore",
                                              old_value=was, new_value=now))  # fmt: skip
-        self.rebuild_events()
+        if groups is None:
+            self.rebuild_events()
+        else:
+            self.merge_events()
         return entries
 
     def correct_claim(
@@ -502,9 +499,10 @@ class Pipeline:
         label = self._label("claim", claim_id)
         change = Curation("claim", claim_id, "correct", _json(after), label,
                           who=who or curation.current_user())  # fmt: skip
+        self.store.mark_groups(self._curation_groups("claim", claim_id))
         entry = self.store.curate(change, remove=not after, audit_action="correct",
                                   old_value=_json(current), new_value=_json(new))  # fmt: skip
-        self.rebuild_events()
+        self.merge_events()
         return entry
 
     def claim(self, claim_id: str) -> Claim:
@@ -526,6 +524,23 @@ class Pipeline:
             if r.mention.mention_id not in gone and r.mention.article_id not in articles
         ]
 
+    def _curation_groups(self, kind: str, target: str) -> set[tuple[str, str]]:
+        """The (place id, family) groups whose events a curation of this target can change:
+        those of the article's claims (an article, a mention, a claim), every family at a
+        claim's place (a correction can move it to another type), or the event's own."""
+        if kind == "event":
+            return {(e.place.place_id, event_family(e.event_type))
+                    for e in self.store.events() if e.event_id == target}  # fmt: skip
+        article_id = self.store.resolution(target).mention.article_id if kind == "mention" else (
+            target if kind == "article" else target.rsplit(":", 3)[0]
+        )
+        claims = self.store.claims(article_id)
+        groups = {(c.place_id, event_family(c.event_type)) for c in claims}
+        if kind == "claim":
+            places = {c.place_id for c in claims if curation.claim_id(c) == target}
+            groups |= {(p, event_family(t)) for p in places for t in EVENT_TYPES}
+        return groups
+
     def _label(self, kind: str, target: str) -> str:
         """What a curation target is, in words; NotFoundError when it does not exist."""
         if kind == "article":
@@ -543,6 +558,14 @@ class Pipeline:
                     return f"{event.place.name} — {event.event_type.replace('_', ' ')}"
             raise NotFoundError(f"event {target!r} is not on the map (dismissed already?)")
         raise CurationError(f"unknown kind {kind!r}; one of {', '.join(CURATION_KINDS)}")
+
+
+def _merge(inputs: EventInputs) -> list[Event]:
+    """Events of some groups from their claims, curations applied (``Store.update_events``)."""
+    claims = _dated(inputs.claims, inputs.articles)
+    claims = curation.apply_to_claims(claims, inputs.curations)
+    events = build_events(claims, articles=inputs.articles, places=inputs.places)
+    return curation.apply_to_events(events, inputs.curations)
 
 
 def _json(value: dict[str, str]) -> str:

@@ -38,6 +38,16 @@ ROLES = ("location", "target", "origin")
 CONTROL_TYPES = ("territorial_capture", "recapture", "withdrawal")
 
 
+def event_family(event_type: str) -> str:
+    """The claims an event of this type is merged from are those of its place and family: its
+    own type, or for the control types all three (the other side's control change closes it).
+
+    >>> event_family("assault"), event_family("recapture")
+    ('assault', 'control')
+    """
+    return "control" if event_type in CONTROL_TYPES else event_type
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A place in a gazetteer tier (or found by the geocoder).

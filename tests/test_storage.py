@@ -21,7 +21,7 @@ from claimmap.errors import (
     StorageError,
     StorageFullError,
 )
-from claimmap.inputs.files import read_path
+from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD, read_path, similarity
 from claimmap.pipeline import Pipeline
 from claimmap.places.resolve import Resolver
 from claimmap.records import (
@@ -34,6 +34,7 @@ from claimmap.records import (
     Place,
     Resolution,
 )
+from claimmap.store import neardup
 from claimmap.store.base import Store, default_db_path, open_store
 from claimmap.store.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 
@@ -496,3 +497,41 @@ def test_issue_11_fields_round_trip(store: SQLiteStore) -> None:
     )  # fmt: skip
     store.replace_events([event])
     assert store.events() == [event]
+
+
+def test_near_duplicate_index_pairs_rewrites_and_nothing_else(store: SQLiteStore) -> None:
+    """The LSH index (claimmap.store.neardup) finds the rewrites the exact Jaccard pairs, and an
+    unrelated report among them stays its own origin."""
+    plain, rewrite = read_path(DATA / "plain.txt"), read_path(DATA / "plain_rewrite.txt")
+    others = [read_path(DATA / name) for name in ("front_other.txt", "dateline.txt", "article.md")]
+    for article in [plain, *others]:
+        store.save_analysis(ArticleAnalysis(article))
+    assert store.find_origin(rewrite) == plain.article_id
+    assert similarity(plain.text, rewrite.text) >= NEAR_DUPLICATE_THRESHOLD
+    for other in others:
+        assert store.article(other.article_id).origin_id == other.article_id
+    buckets = store._query("SELECT count(*) FROM near_buckets")[0][0]
+    assert buckets == neardup.BANDS * 4
+
+
+def test_the_index_agrees_with_the_exact_jaccard() -> None:
+    plain, rewrite = (read_path(DATA / n).text for n in ("plain.txt", "plain_rewrite.txt"))
+    a, b = neardup.signature(plain), neardup.signature(rewrite)
+    assert neardup.jaccard(a.shingles, b.shingles) == pytest.approx(similarity(plain, rewrite))
+    assert neardup.signature("").buckets == ()  # nothing to index, never a candidate
+
+
+def test_migrating_to_version_7_indexes_the_stored_articles(tmp_path: Path) -> None:
+    path = tmp_path / "v6.db"
+    first, second = (read_path(p) for p in SEEDS)
+    with sqlite3.connect(path) as conn:
+        for script in MIGRATIONS[:6]:
+            conn.executescript(script)
+        conn.execute("PRAGMA user_version = 6")
+        conn.execute(
+            "INSERT INTO articles (article_id, title, text) VALUES (?, ?, ?)",
+            (first.article_id, first.title, first.text),
+        )
+    with SQLiteStore(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert store.find_origin(second) == first.article_id

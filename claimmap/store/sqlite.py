@@ -32,7 +32,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from functools import lru_cache
@@ -49,8 +49,9 @@ from claimmap.errors import (
     StorageError,
     StorageFullError,
 )
-from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD, fingerprint, similarity
+from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD
 from claimmap.records import (
+    CONTROL_TYPES,
     Article,
     ArticleAnalysis,
     AuditEntry,
@@ -61,7 +62,10 @@ from claimmap.records import (
     Mention,
     Place,
     Resolution,
+    event_family,
 )
+from claimmap.store import neardup
+from claimmap.store.base import EventInputs
 
 #: One SQL script per schema version, one statement per ``;``-terminated line group.
 MIGRATIONS: tuple[str, ...] = (
@@ -213,7 +217,41 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN source_urls TEXT NOT NULL DEFAULT '[]';
     CREATE INDEX articles_by_url ON articles (url) WHERE url != '';
     """,
+    # 7 (issue 15): near-duplicate index, incremental events.
+    """
+    CREATE TABLE near_buckets (
+        bucket INTEGER NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE
+    ) STRICT;
+    CREATE INDEX near_buckets_by_bucket ON near_buckets (bucket);
+    CREATE INDEX near_buckets_by_article ON near_buckets (article_id);
+    CREATE TABLE shingles (
+        article_id TEXT PRIMARY KEY REFERENCES articles (article_id) ON DELETE CASCADE,
+        hashes BLOB NOT NULL
+    ) STRICT;
+    CREATE TABLE dirty_groups (
+        place_id TEXT NOT NULL,
+        family TEXT NOT NULL,
+        PRIMARY KEY (place_id, family)
+    ) STRICT, WITHOUT ROWID;
+    ALTER TABLE events ADD COLUMN place_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN family TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN sort_date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN place_name TEXT NOT NULL DEFAULT '';
+    UPDATE events SET place_id = json_extract(place, '$.place_id'),
+        place_name = json_extract(place, '$.name'),
+        sort_date = CASE WHEN date != '' THEN date ELSE first_reported END,
+        family = CASE WHEN event_type IN (CONTROL_TYPES) THEN 'control' ELSE event_type END;
+    CREATE INDEX events_by_group ON events (place_id, family);
+    CREATE INDEX events_in_order ON events (sort_date, place_name, event_type, event_id);
+    CREATE INDEX claims_by_place ON claims (place_id, event_type);
+    ALTER TABLE resolutions ADD COLUMN place_id TEXT;
+    UPDATE resolutions SET place_id = json_extract(place, '$.place_id');
+    CREATE INDEX resolutions_by_place ON resolutions (place_id);
+    """.replace("CONTROL_TYPES", ", ".join(f"'{t}'" for t in sorted(CONTROL_TYPES))),
 )
+#: Python steps after a version's SQL (``n`` -> ``n + 1``), in the same transaction.
+_BACKFILLS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Bytes kept free beside a database file (``<db>-reserve``), given up when the disk is full so
 #: the write-ahead log can be checkpointed and the events rebuilt.
@@ -228,6 +266,10 @@ _ARTICLE_SELECT = (
     "published_at FROM articles"
 )
 _ARTICLE_EXISTS = "SELECT 1 FROM articles WHERE article_id = ?"
+_ORIGIN_SELECT = (
+    "SELECT CASE WHEN origin_id != '' THEN origin_id ELSE article_id END FROM articles "
+    "WHERE article_id = ?"
+)
 _MENTION_EXISTS = "SELECT 1 FROM mentions WHERE mention_id = ?"
 _RESOLUTION_SELECT = """
     SELECT m.article_id, m.start_char, m.end_char, m.surface, m.kind, m.key, r.place,
@@ -245,7 +287,6 @@ class SQLiteStore:
         self.path = str(path)
         self.timeout = timeout
         self._lock = threading.RLock()
-        self._fingerprints: dict[str, frozenset[int]] = {}
         if self.path != ":memory:":
             _check_header(Path(path))
         #: why writes are off ("" when they are on); ``read_only=None`` decides from the file
@@ -303,24 +344,32 @@ class SQLiteStore:
 
     def find_origin(self, article: Article) -> str:
         """The origin of the stored article most similar to this one at or above
-        ``NEAR_DUPLICATE_THRESHOLD`` (the first article of its cluster), else its own id."""
-        with self._lock:
-            stored = self._query("SELECT article_id, origin_id FROM articles ORDER BY rowid", ())
-            origins = {row["article_id"]: row["origin_id"] or row["article_id"] for row in stored}
-            if article.article_id in origins:
-                return origins[article.article_id]
-            missing = origins.keys() - self._fingerprints.keys()
-            if missing:
-                for row in self._query("SELECT article_id, text FROM articles", ()):
-                    if row["article_id"] in missing:
-                        self._fingerprints[row["article_id"]] = fingerprint(row["text"])
-            mine = fingerprint(article.text)
-            best, best_score = article.article_id, NEAR_DUPLICATE_THRESHOLD
-            for other, origin in origins.items():
-                score = similarity(mine, self._fingerprints[other])
-                if score >= best_score and (score > best_score or best == article.article_id):
-                    best, best_score = origin, score
-            return best
+        ``NEAR_DUPLICATE_THRESHOLD`` (the first article of its cluster), else its own id.
+
+        Only candidates from the MinHash LSH index are compared (``claimmap.store.neardup``)."""
+        rows = self._query(_ORIGIN_SELECT, (article.article_id,))
+        if rows:
+            return str(rows[0][0])
+        return self._best_origin(article.article_id, neardup.signature(article.text))
+
+    def _best_origin(self, article_id: str, mine: neardup.Signature) -> str:
+        if not mine.buckets:
+            return article_id
+        marks = ", ".join("?" * len(mine.buckets))
+        rows = self._query(
+            "SELECT a.article_id, a.origin_id, s.hashes FROM ("
+            f"  SELECT article_id, count(*) AS shared FROM near_buckets WHERE bucket IN ({marks})"
+            "  GROUP BY article_id ORDER BY shared DESC LIMIT ?"
+            ") c JOIN articles a USING (article_id) JOIN shingles s USING (article_id) "
+            "ORDER BY a.rowid",
+            (*mine.buckets, neardup.MAX_CANDIDATES),
+        )
+        best, best_score = article_id, NEAR_DUPLICATE_THRESHOLD
+        for row in rows:
+            score = neardup.jaccard(mine.shingles, row["hashes"])
+            if score >= best_score and (score > best_score or best == article_id):
+                best, best_score = row["origin_id"] or row["article_id"], score
+        return best
 
     def save_analysis(self, analysis: ArticleAnalysis) -> bool:
         """Store the article with its mentions, resolutions and claims, all or nothing.
@@ -329,10 +378,11 @@ class SQLiteStore:
         ``origin_id`` is filled in with ``find_origin``."""
         article = analysis.article
         aid = article.article_id
+        near = neardup.signature(article.text)
         with self._write(f"article {aid}") as conn:
             if _exists(conn, _ARTICLE_EXISTS, aid):
                 return False
-            origin = article.origin_id or self.find_origin(article)
+            origin = article.origin_id or self._best_origin(aid, near)
             conn.execute(
                 "INSERT INTO articles (article_id, title, text, source, published, language, "
                 "path, origin_id, url, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -343,6 +393,13 @@ class SQLiteStore:
             self._insert_mentions(conn, aid, mentions)
             self._upsert_resolutions(conn, aid, analysis.resolutions)
             self._insert_claims(conn, aid, analysis.claims)
+            conn.executemany(
+                "INSERT INTO near_buckets (bucket, article_id) VALUES (?, ?)",
+                [(bucket, aid) for bucket in near.buckets],
+            )
+            conn.execute("INSERT INTO shingles (article_id, hashes) VALUES (?, ?)",
+                         (aid, near.shingles))  # fmt: skip
+            _mark(conn, _groups(analysis.claims))
         return True
 
     def make_room(self) -> None:
@@ -372,8 +429,8 @@ class SQLiteStore:
         """Remove an article and everything derived from it (its events stay until the next
         rebuild); used to make room when the disk is full."""
         with self._write(f"removal of article {article_id}") as conn:
+            _mark(conn, _stored_groups(conn, "article_id = ?", (article_id,)))
             conn.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
-        self._fingerprints.pop(article_id, None)
 
     def articles(self) -> list[Article]:
         return [Article(**dict(row)) for row in self._query(_ARTICLE_SELECT + " ORDER BY rowid")]
@@ -428,40 +485,115 @@ class SQLiteStore:
         with self._write(f"claims of article {article_id}") as conn:
             if not _exists(conn, _ARTICLE_EXISTS, article_id):
                 raise NotFoundError(f"article {article_id!r} is not in {self.path}")
+            _mark(conn, _stored_groups(conn, "article_id = ?", (article_id,)))
             conn.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
             self._insert_mentions(conn, article_id, [r.mention for r in resolutions])
             self._upsert_resolutions(conn, article_id, resolutions)
             self._insert_claims(conn, article_id, claims)
+            _mark(conn, _groups(claims))
 
     # --- events -----------------------------------------------------------------------------
 
     def replace_events(self, events: Sequence[Event]) -> None:
-        """Replace the whole events table (events are rebuilt from all claims)."""
+        """Replace the whole events table (and forget which groups were waiting for a merge)."""
         with self._write("events") as conn:
             conn.execute("DELETE FROM events")
-            conn.executemany(
-                "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
-                "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
-                "confidence, surfaces, sources, detail, target_side, sides, monitors, situation, "
-                "killed, injured, denials, date, date_end, time_precision, source_urls) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (e.event_id, seq, e.event_type, e.actor, e.status, _place_json(e.place),
-                     e.precision, _claims_json(e.claims), e.n_claims,
-                     e.n_articles, e.n_origins, e.first_reported, e.last_reported, e.confidence,
-                     _dumps(e.surfaces), _dumps(e.sources), e.detail, e.target_side,
-                     _dumps(e.sides), _dumps(e.monitors), int(e.situation), e.killed, e.injured,
-                     e.denials, e.date, e.date_end, e.time_precision,
-                     _dumps(e.source_urls))
-                    for seq, e in enumerate(events)
-                ],
-            )  # fmt: skip
+            conn.execute("DELETE FROM dirty_groups")
+            _insert_events(conn, events)
+
+    def mark_groups(self, groups: Collection[tuple[str, str]]) -> None:
+        """Have ``update_events`` merge these (place id, family) groups again (after a
+        curation that changes what they hold)."""
+        with self._write("groups to merge") as conn:
+            _mark(conn, groups)
+
+    def update_events(
+        self,
+        build: Callable[[EventInputs], list[Event]],
+        *,
+        groups: Collection[tuple[str, str]] = (),
+        everything: bool = False,
+    ) -> int:
+        """Merge again the events of the groups that changed since the last merge (and of
+        ``groups``; of every group with ``everything``), in one write transaction: what
+        ``build`` is given and what it returns replace exactly those groups' events, so two
+        processes merging at once cannot store a stale merge. Returns the number of groups."""
+        with self._write("events") as conn:
+            if everything:
+                wanted = {(r[0], r[1]) for r in conn.execute(
+                    "SELECT DISTINCT place_id, event_type FROM claims")}  # fmt: skip
+                wanted = {(p, event_family(t)) for p, t in wanted}
+                wanted |= {(r[0], r[1]) for r in conn.execute(
+                    "SELECT DISTINCT place_id, family FROM events")}  # fmt: skip
+            else:
+                wanted = {(r[0], r[1]) for r in conn.execute(
+                    "SELECT place_id, family FROM dirty_groups")} | set(groups)  # fmt: skip
+            if not wanted:
+                return 0
+            inputs = self._event_inputs(conn, wanted)
+            events = build(inputs)
+            strays = [e.event_id for e in events
+                      if (e.place.place_id, event_family(e.event_type)) not in wanted]  # fmt: skip
+            if strays:
+                raise StorageError(f"events {strays[:3]} lie outside the groups being merged")
+            if everything:
+                conn.execute("DELETE FROM events")
+            else:
+                conn.executemany("DELETE FROM events WHERE place_id = ? AND family = ?",
+                                 sorted(wanted))  # fmt: skip
+            conn.execute("DELETE FROM dirty_groups")
+            _insert_events(conn, events)
+        return len(wanted)
+
+    def _event_inputs(
+        self, conn: sqlite3.Connection, groups: Collection[tuple[str, str]]
+    ) -> EventInputs:
+        places_ids = sorted({p for p, _ in groups})
+        rows: list[sqlite3.Row] = []
+        for chunk in _chunks(places_ids):
+            rows += conn.execute(
+                f"SELECT a.rowid AS _rowid, c.seq AS _seq, c.article_id, "
+                f"{', '.join('c.' + c for c in _CLAIM_COLUMNS)} "
+                "FROM claims c JOIN articles a USING (article_id) "
+                f"WHERE c.place_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        rows.sort(key=lambda r: (r["_rowid"], r["_seq"]))  # the order claims() gives
+        claims = []
+        for row in rows:
+            if (row["place_id"], event_family(row["event_type"])) in groups:
+                data = dict(row)
+                del data["_rowid"], data["_seq"]
+                claims.append(_claim(data))
+        articles: dict[str, Article] = {}
+        for chunk in _chunks(sorted({c.article_id for c in claims})):
+            rows = conn.execute(
+                _ARTICLE_SELECT.replace(" text,", " '' AS text,")
+                + f" WHERE article_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            articles.update((r["article_id"], Article(**dict(r))) for r in rows)
+        places: dict[str, Place] = {}
+        for chunk in _chunks(sorted({c.place_id for c in claims})):
+            rows = conn.execute(
+                "SELECT place_id, place FROM resolutions WHERE rowid IN (SELECT max(rowid) "
+                f"FROM resolutions WHERE place_id IN ({', '.join('?' * len(chunk))}) "
+                "GROUP BY place_id)",
+                chunk,
+            ).fetchall()
+            for row in rows:
+                places[row[0]] = self._row("resolutions", row[0], _place_row, row)
+        curations = [Curation(**dict(r)) for r in conn.execute(
+            "SELECT kind, target, action, value, label, at, who FROM curation ORDER BY at, kind, "
+            "target, action")]  # fmt: skip
+        return EventInputs(claims, articles, places, curations)
 
     def events(self) -> list[Event]:
         return [
             self._row("events", row["event_id"], _event, row)
-            for row in self._query("SELECT * FROM events ORDER BY seq")
+            for row in self._query(
+                "SELECT * FROM events ORDER BY sort_date, place_name, event_type, event_id"
+            )
         ]
 
     # --- user overrides and the geocoder cache ----------------------------------------------
@@ -593,6 +725,8 @@ class SQLiteStore:
                     for number in range(version + 1, SCHEMA_VERSION + 1):
                         for statement in _statements(MIGRATIONS[number - 1]):
                             tx.execute(statement)
+                        if number in _BACKFILLS:
+                            _BACKFILLS[number](tx)
                         tx.execute(f"PRAGMA user_version = {number}")
         except sqlite3.Error as err:
             raise self._translate(err, "opening the database") from err
@@ -669,11 +803,12 @@ class SQLiteStore:
     ) -> None:
         conn.executemany(
             "INSERT OR REPLACE INTO resolutions (mention_id, place, confidence, precision, tier, "
-            "reason, runners_up, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "reason, runners_up, flags, place_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (r.mention.mention_id, None if r.place is None else _place_json(r.place),
                  r.confidence, r.precision, r.tier, r.reason,
-                 _candidates_json(r.runners_up), _dumps(r.flags))
+                 _candidates_json(r.runners_up), _dumps(r.flags),
+                 None if r.place is None else r.place.place_id)
                 for r in resolutions
             ],
         )  # fmt: skip
@@ -752,6 +887,69 @@ def _event(row: sqlite3.Row) -> Event:
         time_precision=row["time_precision"],
         source_urls=tuple(json.loads(row["source_urls"])),
     )
+
+
+def _insert_events(conn: sqlite3.Connection, events: Sequence[Event]) -> None:
+    conn.executemany(
+        "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
+        "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
+        "confidence, surfaces, sources, detail, target_side, sides, monitors, situation, "
+        "killed, injured, denials, date, date_end, time_precision, source_urls, place_id, "
+        "family, sort_date, place_name) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (e.event_id, seq, e.event_type, e.actor, e.status, _place_json(e.place),
+             e.precision, _claims_json(e.claims), e.n_claims,
+             e.n_articles, e.n_origins, e.first_reported, e.last_reported, e.confidence,
+             _dumps(e.surfaces), _dumps(e.sources), e.detail, e.target_side,
+             _dumps(e.sides), _dumps(e.monitors), int(e.situation), e.killed, e.injured,
+             e.denials, e.date, e.date_end, e.time_precision,
+             _dumps(e.source_urls), e.place.place_id, event_family(e.event_type),
+             e.date or e.first_reported, e.place.name)
+            for seq, e in enumerate(events)
+        ],
+    )  # fmt: skip
+
+
+def _groups(claims: Sequence[Claim]) -> set[tuple[str, str]]:
+    return {(c.place_id, event_family(c.event_type)) for c in claims}
+
+
+def _stored_groups(
+    conn: sqlite3.Connection, where: str, params: Sequence[Any]
+) -> set[tuple[str, str]]:
+    rows = conn.execute(f"SELECT DISTINCT place_id, event_type FROM claims WHERE {where}", params)
+    return {(r[0], event_family(r[1])) for r in rows}
+
+
+def _mark(conn: sqlite3.Connection, groups: Collection[tuple[str, str]]) -> None:
+    conn.executemany(
+        "INSERT OR IGNORE INTO dirty_groups (place_id, family) VALUES (?, ?)", sorted(groups)
+    )
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _place_row(row: sqlite3.Row) -> Place:
+    return _place(json.loads(row[1]))
+
+
+def _backfill_near_duplicates(conn: sqlite3.Connection) -> None:
+    """Version 7: index the articles stored before it for near-duplicate search."""
+    for aid, text in conn.execute("SELECT article_id, text FROM articles").fetchall():
+        near = neardup.signature(text)
+        conn.executemany("INSERT INTO near_buckets (bucket, article_id) VALUES (?, ?)",
+                         [(bucket, aid) for bucket in near.buckets])  # fmt: skip
+        conn.execute(
+            "INSERT INTO shingles (article_id, hashes) VALUES (?, ?)", (aid, near.shingles)
+        )
+
+
+_BACKFILLS[7] = _backfill_near_duplicates
 
 
 def _check_owner(aid: str, what: str, owners: Sequence[tuple[str, str]]) -> None:
