@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -135,6 +136,8 @@ class Pipeline:
         self.store = store
         self.resolver = resolver
         self.offline = offline  #: never touch the network: no geocoder, no fetching by URL
+        #: analysis processes for a big offline batch (``default_workers()``); 1: this process
+        self.workers = default_workers()
         self._names: tuple[str, ...] | None = None
 
     @classmethod
@@ -273,39 +276,39 @@ class Pipeline:
         stored: list[tuple[str, str]] = []  # (name, article id) stored by this batch
         stop = ""  # why nothing more can be stored (a full disk, a read-only database)
         inputs: list[str] = []  # progress counts inputs (files, uploads), not articles
-        for name, got in items:
-            if progress is not None:
-                progress(min(len(inputs), total), total, name)
-            if isinstance(got, Note):
-                notes.append(str(got))
-                continue
-            source = got.path if isinstance(got, Article) and got.path else name
-            if not inputs or inputs[-1] != source:
-                inputs.append(source)
-            if stop:
-                failed.append((name, f"not stored: {stop}"))
-                continue
-            try:
-                if isinstance(got, ClaimMapError):
-                    raise got
-                article = got
-                if published and not article.published:
-                    article = replace(article, published=published)
-                if self.store.has_article(article.article_id):
-                    duplicates.append(name)
+        with _Analyst(self, overrides) as analyst:
+            for name, got, analysis in analyst.analysed(items, published):
+                if progress is not None:
+                    progress(min(len(inputs), total), total, name)
+                if isinstance(got, Note):
+                    notes.append(str(got))
                     continue
-                article = replace(article, origin_id=self._origin(article))
-                if self.store.save_analysis(self.analyse(article, overrides=overrides)):
-                    ingested.append(name)
-                    stored.append((name, article.article_id))
-                else:
-                    duplicates.append(name)
-            except (StorageFullError, ReadOnlyStoreError) as err:
-                failed.append((name, str(err)))
-                full = isinstance(err, StorageFullError)
-                stop = "the disk is full (not tried)" if full else "writes are off (not tried)"
-            except ClaimMapError as err:
-                failed.append((name, str(err)))
+                source = got.path if isinstance(got, Article) and got.path else name
+                if not inputs or inputs[-1] != source:
+                    inputs.append(source)
+                if stop:
+                    failed.append((name, f"not stored: {stop}"))
+                    continue
+                try:
+                    if isinstance(got, ClaimMapError):
+                        raise got
+                    if isinstance(analysis, ClaimMapError):
+                        raise analysis
+                    if analysis is None or self.store.has_article(got.article_id):
+                        duplicates.append(name)
+                        continue
+                    article = replace(analysis.article, origin_id=self._origin(analysis.article))
+                    if self.store.save_analysis(replace(analysis, article=article)):
+                        ingested.append(name)
+                        stored.append((name, article.article_id))
+                    else:
+                        duplicates.append(name)
+                except (StorageFullError, ReadOnlyStoreError) as err:
+                    failed.append((name, str(err)))
+                    full = isinstance(err, StorageFullError)
+                    stop = "the disk is full (not tried)" if full else "writes are off (not tried)"
+                except ClaimMapError as err:
+                    failed.append((name, str(err)))
         if progress is not None:
             progress(total, total, "")
         events_error = ""
@@ -531,8 +534,10 @@ class Pipeline:
         if kind == "event":
             return {(e.place.place_id, event_family(e.event_type))
                     for e in self.store.events() if e.event_id == target}  # fmt: skip
-        article_id = self.store.resolution(target).mention.article_id if kind == "mention" else (
-            target if kind == "article" else target.rsplit(":", 3)[0]
+        article_id = (
+            self.store.resolution(target).mention.article_id
+            if kind == "mention"
+            else (target if kind == "article" else target.rsplit(":", 3)[0])
         )
         claims = self.store.claims(article_id)
         groups = {(c.place_id, event_family(c.event_type)) for c in claims}
@@ -558,6 +563,104 @@ class Pipeline:
                     return f"{event.place.name} — {event.event_type.replace('_', ' ')}"
             raise NotFoundError(f"event {target!r} is not on the map (dismissed already?)")
         raise CurationError(f"unknown kind {kind!r}; one of {', '.join(CURATION_KINDS)}")
+
+
+#: Articles read ahead and analysed together; with workers, a batch of at least this many
+#: articles is analysed in parallel.
+CHUNK = 32
+_WORKER: tuple[Pipeline, dict[str, Place]] | None = None  # the pipeline a forked worker uses
+_Analysed = tuple[str, Any, "ArticleAnalysis | ClaimMapError | None"]
+
+
+def default_workers() -> int:
+    """Analysis processes for big batches: CLAIMMAP_WORKERS, else one per core."""
+    value = os.environ.get("CLAIMMAP_WORKERS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def _analyse_forked(article: Article) -> ArticleAnalysis | ClaimMapError:
+    assert _WORKER is not None
+    pipeline, overrides = _WORKER
+    try:
+        return pipeline.analyse(article, overrides=overrides)
+    except ClaimMapError as err:
+        return err
+
+
+class _Analyst:
+    """Analyses the articles of a batch ahead of the loop that stores them, in order: in this
+    process, or for a big batch offline in forked worker processes (they inherit the loaded
+    gazetteers; the store is written only here). Results and order are those of a serial run.
+    With the geocoder on, analysis stays in this process: the geocoder's rate limit, budget and
+    cache are per process."""
+
+    def __init__(self, pipeline: Pipeline, overrides: dict[str, Place]) -> None:
+        self.pipeline = pipeline
+        self.overrides = overrides
+        self.pool: Any = None
+
+    def __enter__(self) -> _Analyst:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def analysed(self, items: Iterable[Item], published: str) -> Iterator[_Analysed]:
+        """(name, what was read, its analysis): None for a note, an error or a stored article."""
+        chunk: list[tuple[str, Article | Note | ClaimMapError]] = []
+        for name, got in items:
+            if isinstance(got, Article) and published and not got.published:
+                got = replace(got, published=published)
+            chunk.append((name, got))
+            if len(chunk) >= CHUNK:
+                yield from self._chunk(chunk)
+                chunk = []
+        yield from self._chunk(chunk)
+
+    def _chunk(self, chunk: list[tuple[str, Any]]) -> Iterator[_Analysed]:
+        store = self.pipeline.store
+        todo = [
+            got for _, got in chunk
+            if isinstance(got, Article) and not store.has_article(got.article_id)
+        ]  # fmt: skip
+        results: dict[int, ArticleAnalysis | ClaimMapError] = {}
+        pool = self._pool() if len(todo) >= CHUNK else None
+        if pool is not None:
+            results = dict(zip(map(id, todo), pool.map(_analyse_forked, todo), strict=True))
+        wanted = {id(got) for got in todo}
+        for name, got in chunk:
+            if id(got) not in wanted:
+                yield name, got, None
+                continue
+            result = results.get(id(got))
+            if result is None:
+                try:
+                    result = self.pipeline.analyse(got, overrides=self.overrides)
+                except ClaimMapError as err:
+                    result = err
+            yield name, got, result
+
+    def _pool(self) -> Any:
+        offline = self.pipeline.resolver.fallback is None
+        if self.pool is None and self.pipeline.workers > 1 and offline:
+            import gc
+            import multiprocessing
+
+            global _WORKER
+            _WORKER = (self.pipeline, self.overrides)
+            self.pipeline.resolver.keys  # noqa: B018 (loaded once, before the fork)
+            gc.freeze()  # the forked workers then share the gazetteer pages
+            try:
+                context = multiprocessing.get_context("fork")
+                self.pool = context.Pool(self.pipeline.workers)
+            except (OSError, ValueError):
+                self.pool = None
+                self.pipeline.workers = 1  # no fork here: analyse in this process
+        return self.pool
 
 
 def _merge(inputs: EventInputs) -> list[Event]:

@@ -266,3 +266,22 @@ def test_groups_stored_but_not_merged_are_merged_by_the_next_run(
     assert pipeline.merge_events() > 0
     assert pipeline.store.events() == pipeline.rebuild_events() != []
     assert pipeline.merge_events() == 0  # nothing left waiting
+
+
+def test_analysis_in_worker_processes_stores_what_a_serial_run_stores(
+    resolver: Resolver, tmp_path: Path
+) -> None:
+    """A batch big enough for the workers (two chunks) gives the same articles in the same
+    order, the same resolutions, claims and events as one process, and the same report."""
+    folder = write_articles(tmp_path / "in", 70, seed=3)[0].parent
+    shutil.copy(SEEDS[0], folder / "zz_seed.txt")
+    (folder / "zz_seed_again.txt").write_text(SEEDS[0].read_text("utf-8"), encoding="utf-8")
+    runs = []
+    for workers in (1, 2):
+        pipeline = Pipeline(store=SQLiteStore(":memory:"), resolver=resolver)
+        pipeline.workers = workers
+        summary = pipeline.ingest_paths([folder])
+        store = pipeline.store
+        runs.append((summary, store.articles(), store.resolutions(), store.claims(), store.events()))
+    assert runs[0] == runs[1]
+    assert len(runs[0][0].ingested) == 71 and runs[0][0].duplicates == ("zz_seed_again.txt",)

@@ -287,6 +287,7 @@ class SQLiteStore:
         self.path = str(path)
         self.timeout = timeout
         self._lock = threading.RLock()
+        self._last_signature: tuple[tuple[str, int], neardup.Signature] | None = None
         if self.path != ":memory:":
             _check_header(Path(path))
         #: why writes are off ("" when they are on); ``read_only=None`` decides from the file
@@ -350,7 +351,15 @@ class SQLiteStore:
         rows = self._query(_ORIGIN_SELECT, (article.article_id,))
         if rows:
             return str(rows[0][0])
-        return self._best_origin(article.article_id, neardup.signature(article.text))
+        return self._best_origin(article.article_id, self._signature(article))
+
+    def _signature(self, article: Article) -> neardup.Signature:
+        """The article's index entry, kept for the ``save_analysis`` that follows a
+        ``find_origin`` of the same article (the pipeline asks both)."""
+        key = (article.article_id, len(article.text))
+        if self._last_signature is None or self._last_signature[0] != key:
+            self._last_signature = (key, neardup.signature(article.text))
+        return self._last_signature[1]
 
     def _best_origin(self, article_id: str, mine: neardup.Signature) -> str:
         if not mine.buckets:
@@ -378,7 +387,7 @@ class SQLiteStore:
         ``origin_id`` is filled in with ``find_origin``."""
         article = analysis.article
         aid = article.article_id
-        near = neardup.signature(article.text)
+        near = self._signature(article)
         with self._write(f"article {aid}") as conn:
             if _exists(conn, _ARTICLE_EXISTS, aid):
                 return False
@@ -521,7 +530,8 @@ class SQLiteStore:
         with self._write("events") as conn:
             if everything:
                 wanted = {(r[0], r[1]) for r in conn.execute(
-                    "SELECT DISTINCT place_id, event_type FROM claims")}  # fmt: skip
+                    "SELECT DISTINCT place_id, event_type FROM claims "
+                    "WHERE event_type != 'mention'")}  # fmt: skip
                 wanted = {(p, event_family(t)) for p, t in wanted}
                 wanted |= {(r[0], r[1]) for r in conn.execute(
                     "SELECT DISTINCT place_id, family FROM events")}  # fmt: skip
@@ -548,23 +558,27 @@ class SQLiteStore:
     def _event_inputs(
         self, conn: sqlite3.Connection, groups: Collection[tuple[str, str]]
     ) -> EventInputs:
-        places_ids = sorted({p for p, _ in groups})
+        by_family: dict[str, list[str]] = {}
+        for place_id, family in sorted(groups):
+            by_family.setdefault(family, []).append(place_id)
         rows: list[sqlite3.Row] = []
-        for chunk in _chunks(places_ids):
-            rows += conn.execute(
-                f"SELECT a.rowid AS _rowid, c.seq AS _seq, c.article_id, "
-                f"{', '.join('c.' + c for c in _CLAIM_COLUMNS)} "
-                "FROM claims c JOIN articles a USING (article_id) "
-                f"WHERE c.place_id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            ).fetchall()
+        for family, place_ids in by_family.items():
+            types = list(CONTROL_TYPES) if family == "control" else [family]
+            for chunk in _chunks(place_ids):
+                rows += conn.execute(
+                    f"SELECT a.rowid AS _rowid, c.seq AS _seq, c.article_id, "
+                    f"{', '.join('c.' + c for c in _CLAIM_COLUMNS)} "
+                    "FROM claims c JOIN articles a USING (article_id) "
+                    f"WHERE c.place_id IN ({', '.join('?' * len(chunk))}) "
+                    f"AND c.event_type IN ({', '.join('?' * len(types))})",
+                    [*chunk, *types],
+                ).fetchall()
         rows.sort(key=lambda r: (r["_rowid"], r["_seq"]))  # the order claims() gives
         claims = []
         for row in rows:
-            if (row["place_id"], event_family(row["event_type"])) in groups:
-                data = dict(row)
-                del data["_rowid"], data["_seq"]
-                claims.append(_claim(data))
+            data = dict(row)
+            del data["_rowid"], data["_seq"]
+            claims.append(_claim(data))
         articles: dict[str, Article] = {}
         for chunk in _chunks(sorted({c.article_id for c in claims})):
             rows = conn.execute(
@@ -913,13 +927,18 @@ def _insert_events(conn: sqlite3.Connection, events: Sequence[Event]) -> None:
 
 
 def _groups(claims: Sequence[Claim]) -> set[tuple[str, str]]:
-    return {(c.place_id, event_family(c.event_type)) for c in claims}
+    """The groups of these claims (a ``mention`` claim never becomes an event)."""
+    return {(c.place_id, event_family(c.event_type)) for c in claims if c.event_type != "mention"}
 
 
 def _stored_groups(
     conn: sqlite3.Connection, where: str, params: Sequence[Any]
 ) -> set[tuple[str, str]]:
-    rows = conn.execute(f"SELECT DISTINCT place_id, event_type FROM claims WHERE {where}", params)
+    rows = conn.execute(
+        f"SELECT DISTINCT place_id, event_type FROM claims WHERE event_type != 'mention' AND "
+        f"{where}",
+        params,
+    )
     return {(r[0], event_family(r[1])) for r in rows}
 
 
