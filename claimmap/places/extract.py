@@ -144,7 +144,10 @@ class KeySet:
         area_first: Iterable[str] = (),
     ) -> KeySet:
         """Build from ``{normalised key: kinds}``; ``fuzzy_keys`` default to settlement keys."""
-        kinds = {key: frozenset(k) for key, k in names.items() if key}
+        shared: dict[frozenset[str], frozenset[str]] = {}  # a dozen distinct kind sets
+        kinds = {
+            key: shared.setdefault(frozenset(k), frozenset(k)) for key, k in names.items() if key
+        }
         skeletons: dict[str, str] = {}
         for key in sorted(kinds):
             skeletons.setdefault(skeleton(key), key)

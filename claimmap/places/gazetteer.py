@@ -152,14 +152,21 @@ class Gazetteer:
         return self._by_skeleton.keys()
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        # The indexes are read-only views, which pickle cannot copy: pickle their dicts.
+        # The indexes are read-only views, which pickle cannot copy: pickle their dicts, with
+        # equal tuples shared (every spelling of a place maps to the same one-place tuple), so
+        # the cache holds a third of the objects and loads that much faster.
+        shared: dict[tuple[Place, ...], tuple[Place, ...]] = {}
+
+        def interned(index: Mapping[str, tuple[Place, ...]]) -> dict[str, tuple[Place, ...]]:
+            return {key: shared.setdefault(value, value) for key, value in index.items()}
+
         return _restore, (
             self.tier,
             self.places,
             dict(self._by_id),
-            dict(self._by_key),
-            dict(self._by_skeleton),
-            dict(self._by_form),
+            interned(self._by_key),
+            interned(self._by_skeleton),
+            interned(self._by_form),
         )
 
 
