@@ -103,12 +103,16 @@ _PERSON_CUES = re.compile(
     + r")\s+(?:(?:ВСУ|ЗСУ|ВС РФ|ЗС РФ|AFU)\s+)?$",
     re.IGNORECASE,
 )
+#: A verb of saying before a name makes it the speaker ("said Boyko") or the one spoken to
+#: ("told Kyiv 24"), but a major place after it ("said Belarus remained") is still a place.
+_SPEECH_CUE = re.compile(r"\b(?:said|says|told)\s+$", re.IGNORECASE)
 _NOT_PLACE_BEFORE = re.compile(
     r"\b(?:articles?|art\.|paragraph|part|unit|brigade|battalion)\s+$", re.IGNORECASE
 )
 _GROUPING_AFTER = re.compile(
     r"^['’\"”]?\s+(?:group|grouping|battlegroup|task\s+force)\b", re.IGNORECASE
 )
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^['’]s\b")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
@@ -241,12 +245,14 @@ def _title_case_line(text: str, pos: int) -> bool:
     return len(words) >= 4 and sum(_is_capitalised(w) for w in words) >= 0.7 * len(words)
 
 
-def _person_names(text: str, tokens: list[re.Match[str]]) -> set[str]:
+def _person_names(text: str, tokens: list[re.Match[str]], keys: KeySet) -> set[str]:
     """Surnames the text introduces as people ("journalist Vladimir Boyko" -> {"boyko", ...})."""
     people: set[str] = set()
     for i, tok in enumerate(tokens):
         cue = text[max(0, tok.start() - 40) : tok.start()]
         if not _is_capitalised(tok.group()) or not _PERSON_CUES.search(cue):
+            continue
+        if _SPEECH_CUE.search(cue) and keys.match(tok.group()) in keys.major:
             continue
         j = i
         while (
@@ -305,7 +311,7 @@ def _split_chains(tokens: list[re.Match[str]], keys: KeySet) -> list[re.Match[st
 def extract_mentions(text: str, *, article_id: str, keys: KeySet) -> tuple[Mention, ...]:
     """Every toponym mention in ``text``, in order, non-overlapping."""
     tokens = _split_chains(list(_TOKEN.finditer(text)), keys)
-    people = _person_names(text, tokens)
+    people = _person_names(text, tokens, keys)
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
@@ -474,6 +480,7 @@ def _acceptable(
     if key in people or (
         _PERSON_CUES.search(before[-40:])
         and _suffix_kind(text, tokens[end_tok - 1].end()) is None  # "губернатор Курской области"
+        and not (key in keys.major and _SPEECH_CUE.search(before[-40:]))
     ):
         return False
     after = text[tokens[end_tok - 1].end() : tokens[end_tok - 1].end() + 20]
@@ -603,8 +610,11 @@ def _with_kind(
     suffix = _suffix_kind(text, end)
     if suffix is not None:
         kind, suffix_end = suffix
-        if kind == "sector" and not kinds & {"oblast", "raion", "hromada"}:
-            return start, end, "settlement", key  # "from the Novenke direction": the village
+        if kind == "sector" and (
+            not kinds & {"oblast", "raion", "hromada"}
+            or ("oblast" not in kinds and "settlement" in kinds and _FROM_BEFORE.search(before))
+        ):  # "from the Novenke / Sudzha direction": the town; the Sumy direction: a sector
+            return start, end, "settlement", key
         if kind == "settlement" and "settlement" not in kinds:
             return start, end, next(iter(sorted(kinds)), "settlement"), key
         return start, suffix_end, kind, key

@@ -21,6 +21,7 @@ import gc
 import gzip
 import hashlib
 import importlib.resources
+import math
 import os
 import pickle
 import re
@@ -78,6 +79,17 @@ class Gazetteer:
     _by_form: Mapping[str, tuple[Place, ...]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False, compare=False
     )
+    #: per-place constants from the OSM boundaries (``places.boundaries``), computed once here:
+    #: distance (km) to the state border, the polygons holding the point, an area's own polygon
+    _border_km: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
+    _within: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
+    _polygon: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
 
     @classmethod
     def from_places(cls, tier: str, places: Iterable[Place], *, inflect: bool = False) -> Gazetteer:
@@ -105,6 +117,7 @@ class Gazetteer:
             bucket = by_skel[skeleton(key)]
             for place in found:
                 bucket[place.place_id] = place
+        border_km, within, polygon = _geometry(places)
         return cls(
             tier=tier,
             places=places,
@@ -112,6 +125,9 @@ class Gazetteer:
             _by_key=MappingProxyType({k: tuple(v) for k, v in by_key.items()}),
             _by_skeleton=MappingProxyType({k: tuple(v.values()) for k, v in by_skel.items()}),
             _by_form=MappingProxyType({k: tuple(v.values()) for k, v in by_form.items()}),
+            _border_km=MappingProxyType(border_km),
+            _within=MappingProxyType(within),
+            _polygon=MappingProxyType(polygon),
         )
 
     def get(self, place_id: str) -> Place:
@@ -126,6 +142,20 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self.places)
+
+    def border_km(self, place_id: str) -> float:
+        """Distance (km) from the place's point to the Ukraine–Russia state border (inf when
+        it has no point or lies far from the border)."""
+        return self._border_km.get(place_id, math.inf)
+
+    def within(self, place_id: str) -> tuple[str, ...]:
+        """Ids of the boundary polygons (oblasts, Sumy raions and hromadas) holding the place's
+        point."""
+        return self._within.get(place_id, ())
+
+    def polygon(self, place_id: str) -> str | None:
+        """The id of an area place's own boundary polygon, if the boundaries have it."""
+        return self._polygon.get(place_id)
 
     def lookup(self, key: str) -> tuple[Place, ...]:
         """Places with a variant whose ``normalise``d form is ``key`` (pass a normalised key)."""
@@ -160,6 +190,9 @@ class Gazetteer:
             dict(self._by_key),
             dict(self._by_skeleton),
             dict(self._by_form),
+            dict(self._border_km),
+            dict(self._within),
+            dict(self._polygon),
         )
 
 
@@ -170,15 +203,44 @@ def _restore(
     by_key: dict[str, tuple[Place, ...]],
     by_skeleton: dict[str, tuple[Place, ...]],
     by_form: dict[str, tuple[Place, ...]],
+    border_km: dict[str, float],
+    within: dict[str, tuple[str, ...]],
+    polygon: dict[str, str],
 ) -> Gazetteer:
     return Gazetteer(
         tier,
         places,
-        MappingProxyType(by_id),
-        MappingProxyType(by_key),
-        MappingProxyType(by_skeleton),
-        MappingProxyType(by_form),
+        *map(MappingProxyType, (by_id, by_key, by_skeleton, by_form, border_km, within, polygon)),
     )
+
+
+def _geometry(
+    places: tuple[Place, ...],
+) -> tuple[dict[str, float], dict[str, tuple[str, ...]], dict[str, str]]:
+    """Each place's distance to the state border and the polygons that hold it, and each area's
+    own polygon (``places.boundaries``): once per place, never per candidate."""
+    from claimmap.places.boundaries import load_boundaries
+
+    boundaries = load_boundaries()
+    located = [p for p in places if p.lat is not None and p.lon is not None]
+    lats = [p.lat for p in located]
+    lons = [p.lon for p in located]
+    border_km = {
+        p.place_id: round(float(d), 3)
+        for p, d in zip(located, boundaries.border_km(lats, lons), strict=True)
+        if math.isfinite(d)
+    }
+    within = {
+        p.place_id: ids
+        for p, ids in zip(located, boundaries.holding(lats, lons), strict=True)
+        if ids
+    }
+    polygon = {
+        p.place_id: pid
+        for p in places
+        if p.kind in _AREA_KINDS and (pid := boundaries.polygon_of(p)) is not None
+    }
+    return border_km, within, polygon
 
 
 _AREA_KINDS = ("oblast", "raion", "hromada")
@@ -405,8 +467,14 @@ def _index_cache_path() -> Path | None:
         "places/extract.py",
         "places/languages.py",
         "places/morphology.py",
+        "places/boundaries.py",
     ):
         digest.update((code / name).read_bytes())
+    from claimmap.places.boundaries import FILES as BOUNDARY_FILES
+    from claimmap.places.boundaries import boundaries_dir
+
+    for name in BOUNDARY_FILES:
+        digest.update((boundaries_dir() / name).read_bytes())
     for name in sorted(FILES.values()):
         digest.update((data_dir() / name).read_bytes())
     return Path(folder) / f"offline-index-{digest.hexdigest()[:20]}.pickle"

@@ -134,7 +134,14 @@ UK = Language(
         "спецназ",
         "оборони",
     ),
-    organisation_before=("угруповання", "угрупування", "угруповання військ", "бригада", "зс"),
+    organisation_before=(
+        "угруповання",
+        "угрупування",
+        "угруповання військ",
+        "бригада",
+        "зс",
+        "суспільне",  # the public broadcaster's regional channels: Суспільне Суми
+    ),
     person_cues=(
         "генерал",
         "головнокомандувач",
@@ -292,6 +299,7 @@ RU = Language(
         "группировки войск",
         "бригада",
         "вс",
+        "общественное",
     ),
     person_cues=(
         "генерал",
@@ -409,7 +417,7 @@ EN = Language(
         "today",
         "inform",
     ),
-    organisation_before=(),
+    organisation_before=("suspilne",),  # Suspilne Sumy, the public broadcaster's channel
     road_words=(
         "highway",
         "road",

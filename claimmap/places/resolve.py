@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -66,8 +66,8 @@ JOINT_NEIGHBOURS = 4
 TYPO_KM = 15.0
 #: How many sure places before and after a typo in the text may confirm it.
 TYPO_ANCHORS = 20
-#: lat/lon box (south, north, west, east) of Russia's Bryansk, Kursk and Belgorod side
-BORDER_BOX = (49.5, 53.5, 32.0, 39.0)
+#: "near the border" favours candidates this close (km) to the state border line
+NEAR_BORDER_KM = 25.0
 
 _NEAR_CUE = re.compile(
     r"\b(?:near|outside|outskirts\s+of|around|close\s+to|vicinity\s+of|"
@@ -159,7 +159,9 @@ class Resolver:
         self.tiers = tuple(tiers)
         self.fallback = fallback
         self._keys = keys
-        self._border: tuple[np.ndarray, np.ndarray] | None = None
+        self._gazetteers = {
+            t.gazetteer.tier: t.gazetteer for t in tiers if isinstance(t, GazetteerTier)
+        }
 
     @classmethod
     def offline(cls, *, fallback: Tier | None = None) -> Resolver:
@@ -168,24 +170,19 @@ class Resolver:
         gazetteers, keys = load_offline()
         return cls([GazetteerTier(g) for g in gazetteers], fallback=fallback, keys=keys)
 
-    @property
-    def border(self) -> tuple[np.ndarray, np.ndarray]:
-        """Points (radians) of the Russian places near Ukraine's north-east, standing in for the
-        border line: "near the border" favours candidates within 25 km of one of them."""
-        if self._border is None:
-            points = [
-                (p.lat, p.lon)
-                for t in self.tiers
-                if isinstance(t, GazetteerTier) and t.gazetteer.tier == "world"
-                for p in t.gazetteer.places
-                if p.country_code == "RU"
-                and p.lat is not None
-                and p.lon is not None
-                and BORDER_BOX[0] <= p.lat <= BORDER_BOX[1]
-                and BORDER_BOX[2] <= p.lon <= BORDER_BOX[3]
-            ]
-            self._border = (np.radians([a for a, _ in points]), np.radians([b for _, b in points]))
-        return self._border
+    def border_km(self, place: Place) -> float:
+        """The place's distance (km) to the Ukraine–Russia state border, as its gazetteer
+        computed it from the OSM border line (inf without a point or far from the border)."""
+        gazetteer = self._gazetteers.get(place.tier)
+        return gazetteer.border_km(place.place_id) if gazetteer is not None else math.inf
+
+    def inside(self, place: Place, area: Place) -> bool:
+        """Whether ``place`` lies in ``area``: ``stated.inside`` with the area's polygon and
+        the polygons holding the place, where the boundaries have them."""
+        home, of_area = self._gazetteers.get(place.tier), self._gazetteers.get(area.tier)
+        polygon = of_area.polygon(area.place_id) if of_area is not None else None
+        within = home.within(place.place_id) if home is not None else ()
+        return inside(place, area, polygon=polygon, within=within)
 
     @property
     def keys(self) -> KeySet:
@@ -247,7 +244,7 @@ class Resolver:
         """Resolve every mention of one article; ``overrides`` map mention ids to places."""
         overrides = overrides or {}
         pools = {m: self._offline_candidates(m) for m in mentions}
-        context = _ArticleContext.build(text, mentions, pools, border=self.border)
+        context = _ArticleContext.build(text, mentions, pools, inside=self.inside)
         context.bind(stated_areas(text, mentions), pools)
         context.prepare(
             p for pool in pools.values() for c in pool if (p := _point(c.place)) is not None
@@ -469,7 +466,7 @@ class Resolver:
         place = s.candidate.place
         for area_mention, words in context.stated.get(mention, ()):
             areas = [c.place for c in context.pools.get(area_mention, ())]
-            holder = next((a for a in areas if inside(place, a)), None)
+            holder = next((a for a in areas if context.inside(place, a)), None)
             if holder is not None:
                 s.score += STATED_BONUS
                 s.notes.append(f"in {holder.name} {holder.kind}, as the text says ({words!r})")
@@ -483,7 +480,8 @@ class Resolver:
         governed = context.governs.get(mention, ())
         if place.kind in AREA_MENTIONS and governed:
             held = sum(
-                any(inside(c.place, place) for c in context.pools.get(m, ())) for m in governed
+                any(context.inside(c.place, place) for c in context.pools.get(m, ()))
+                for m in governed
             )
             if held:
                 s.score += min(2.0 * held, 4.0)
@@ -512,9 +510,11 @@ class Resolver:
             if value and _stem(value) in window_key:
                 s.score += 1.0
                 s.notes.append(f"its {label} ({value}) is named nearby")
-        if _BORDER.search(window) and point is not None and context.border_km(point) < 25:
+        if _BORDER.search(window) and self.border_km(place) < NEAR_BORDER_KM:
             s.score += 0.5
-            s.notes.append("near the border, which the sentence mentions")
+            s.notes.append(
+                f"{self.border_km(place):.0f} km from the state border, which the sentence mentions"
+            )
         self._stated(s, mention, context)
         if point is not None and place.kind == "settlement":
             together, partner = context.together(mention, point)
@@ -629,7 +629,7 @@ class _ArticleContext:
     key_numbers: dict[str, int]
     admin1_named: set[str]
     area_keys: dict[str, Place]
-    border: tuple[np.ndarray, np.ndarray]
+    inside: Callable[[Place, Place], bool]
     focus: tuple[float, float] | None
     stated: dict[Mention, list[tuple[Mention, str]]] = field(default_factory=dict)
     governs: dict[Mention, list[Mention]] = field(default_factory=dict)
@@ -682,7 +682,7 @@ class _ArticleContext:
         key = (mention, tuple(a.place_id for a in areas))
         if key not in self._fits:
             self._fits[key] = any(
-                inside(c.place, a) for c in self.pools.get(mention, ()) for a in areas
+                self.inside(c.place, a) for c in self.pools.get(mention, ()) for a in areas
             )
         return self._fits[key]
 
@@ -709,7 +709,7 @@ class _ArticleContext:
         mentions: Sequence[Mention],
         pools: Mapping[Mention, list[Candidate]],
         *,
-        border: tuple[np.ndarray, np.ndarray],
+        inside: Callable[[Place, Place], bool] = inside,
     ) -> _ArticleContext:
         admin1: set[str] = set()
         areas: dict[str, Place] = {}
@@ -757,7 +757,7 @@ class _ArticleContext:
             {k: n for n, k in enumerate(by_key)},
             admin1,
             areas,
-            border,
+            inside,
             focus,
         )
 
@@ -805,12 +805,6 @@ class _ArticleContext:
                 *self._rows[point], self.key_numbers.get(exclude, -1)
             )
         return self._memo[memo_key]
-
-    def border_km(self, point: tuple[float, float]) -> float:
-        lat, lon = self.border
-        if not len(lat):
-            return math.inf
-        return float(_distances_km(point, lat, lon).min())
 
 
 def _sentence_groups(text: str, mentions: Sequence[Mention]) -> dict[Mention, list[Mention]]:

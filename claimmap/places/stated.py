@@ -21,15 +21,17 @@ Patterns, in all three languages (the words are few and structural, so they live
   and Alekseyevka", "villages of the Khotin community: X, Y".
 
 :func:`inside` answers whether a place lies in an area: by the gazetteer's admin columns where
-both have them (a Sumy-oblast village and its hromada, raion and oblast; a Ukrainian place and
-its oblast), else by distance to the area's centre.
+both have them (a Sumy-oblast village and its hromada, raion and oblast), else by the area's
+OpenStreetMap polygon where the boundaries have one (the Sumy units and the six neighbouring
+oblasts, Kursk, Belgorod and Bryansk among them: ``places.boundaries``), else by the admin1
+column (a Ukrainian place and its oblast), else by distance to the area's centre.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from claimmap.records import Mention, Place
 
@@ -113,8 +115,12 @@ def _add(out: dict, mention: Mention, area: Mention, text: str) -> None:
         found.append((area, " ".join(words.split())))
 
 
-def inside(place: Place, area: Place) -> bool:
-    """Whether ``place`` lies in ``area`` (an oblast, raion or hromada)."""
+def inside(
+    place: Place, area: Place, *, polygon: str | None = None, within: Collection[str] = ()
+) -> bool:
+    """Whether ``place`` lies in ``area`` (an oblast, raion or hromada). ``polygon`` is the id
+    of the area's boundary polygon when there is one, ``within`` the ids of the polygons that
+    hold the place's point (both from the gazetteer, computed once per place)."""
     if place.place_id == area.place_id:
         return False
     if area.country_code and place.country_code and area.country_code != place.country_code:
@@ -122,6 +128,8 @@ def inside(place: Place, area: Place) -> bool:
     if area.tier == "sumy" and place.tier == "sumy":
         column = {"oblast": place.admin1, "raion": place.admin2, "hromada": place.admin3}
         return column.get(area.kind, "") == (area.admin1 if area.kind == "oblast" else area.name)
+    if polygon is not None and place.lat is not None and place.lon is not None:
+        return polygon in within
     if area.kind == "oblast" and area.admin1 and place.admin1:
         return place.admin1 == area.admin1
     if area.admin1 and place.admin1 and area.admin1 != place.admin1:
