@@ -350,7 +350,8 @@ def _org_words(where: str) -> re.Pattern[str]:
     )
     body = "|".join(re.escape(w) for w in words)
     if where == "organisation_after":
-        return re.compile(rf"[\s.«\"]*(?:{body})(?![^\W\d_])", re.IGNORECASE)
+        # "Кордон.Медіа", "Sumy OVA"; a full stop and a space end the sentence ("Ворожби. НОВИНИ")
+        return re.compile(rf"(?:[\s«\"]|\.(?!\s))*(?:{body})(?![^\W\d_])", re.IGNORECASE)
     return re.compile(rf"(?<![^\W\d_])(?:{body})[\s«\"„]*$", re.IGNORECASE)
 
 
@@ -477,17 +478,26 @@ def _acceptable(
     """Guards against words that are in a gazetteer but are not places here."""
     end_tok = i + n
     surface = text[tokens[i].start() : tokens[end_tok - 1].end()]
-    if key in people or (
-        _PERSON_CUES.search(before[-40:])
-        and _suffix_kind(text, tokens[end_tok - 1].end()) is None  # "губернатор Курской области"
-        and not (key in keys.major and _SPEECH_CUE.search(before[-40:]))
+    if (
+        key in people
+        or (
+            _PERSON_CUES.search(before[-40:])
+            and _suffix_kind(text, tokens[end_tok - 1].end())
+            is None  # "губернатор Курской области"
+            and not (key in keys.major and _SPEECH_CUE.search(before[-40:]))
+        )
     ):
         return False
     after = text[tokens[end_tok - 1].end() : tokens[end_tok - 1].end() + 20]
     if _GROUPING_AFTER.match(after):
         return False
     kinds = keys.kinds.get(key, frozenset())
-    if _is_acronym(surface) and "country" not in kinds and not _dateline_head(text, tokens[i]):
+    if (
+        _is_acronym(surface)
+        and "country" not in kinds
+        and key not in keys.area_first  # ДНР: an oblast's other name, in the language tables
+        and not _dateline_head(text, tokens[i])
+    ):
         return False  # ЗСУ, ОВА, СУМ in a shouted headline: an acronym, not a place
     title = _title_case_line(text, tokens[i].start())
     cyrillic = bool(_CYRILLIC.search(surface))

@@ -99,6 +99,7 @@ class Gazetteer:
         by_id: dict[str, Place] = {}
         by_key: defaultdict[str, list[Place]] = defaultdict(list)
         by_form: defaultdict[str, dict[str, Place]] = defaultdict(dict)
+        border_km, within, polygon = _geometry(places)
         for place in places:
             if place.place_id in by_id:
                 raise GazetteerFormatError(f"{tier}: duplicate place_id {place.place_id}")
@@ -110,14 +111,14 @@ class Gazetteer:
             for key in own - {""}:
                 by_key[key].append(place)
             if inflect:
-                for key in {normalise(f) for f in _forms(place, tier)} - own - {""}:
+                forms = _forms(place, tier, local=place.place_id in within)
+                for key in {normalise(f) for f in forms} - own - {""}:
                     by_form[key][place.place_id] = place
         by_skel: defaultdict[str, dict[str, Place]] = defaultdict(dict)
         for key, found in by_key.items():
             bucket = by_skel[skeleton(key)]
             for place in found:
                 bucket[place.place_id] = place
-        border_km, within, polygon = _geometry(places)
         return cls(
             tier=tier,
             places=places,
@@ -289,12 +290,27 @@ def _russian(place: Place, tier: str) -> tuple[str, ...]:
     return russian_alternatives(_AREA_NOUN.sub("", place.name_uk))
 
 
-def _forms(place: Place, tier: str) -> set[str]:
+#: Countries whose own names of their places are Cyrillic: in the world tier, their places
+#: in a neighbouring oblast's polygon and their large cities decline every Cyrillic variant
+#: (GeoNames' name_ru may be another language's: Маскав for Moscow; в Москве, Тьоткіного).
+_CYRILLIC_COUNTRIES = ("RU", "BY")
+
+
+def _forms(place: Place, tier: str, *, local: bool = False) -> set[str]:
     """Case forms of a place's Cyrillic names: the official Ukrainian and the Russian name
     (and, in the Sumy tier, every Cyrillic variant: former names, other spellings), each in the
-    declension its letters allow; area names decline as adjectives, nicknames as nouns."""
+    declension its letters allow; area names decline as adjectives, nicknames as nouns.
+    ``local``: the place lies in one of the boundary polygons (``places.boundaries``)."""
     names = {place.name_uk, place.name_ru, *_russian(place, tier)} - {""}
-    if tier == "sumy" or place.kind in ("country", *_AREA_KINDS):
+    if (
+        tier == "sumy"
+        or place.kind in ("country", *_AREA_KINDS)
+        or (
+            tier == "world"
+            and place.country_code in _CYRILLIC_COUNTRIES
+            and (local or _major(place))
+        )
+    ):
         names |= {v for v in place.variants if name_language(v)}
     out: set[str] = set()
     area = place.kind in _AREA_KINDS

@@ -53,7 +53,8 @@ class Language:
     organisation_before: tuple[str, ...] = ()
     #: words after (or before) a hyphenated chain that make it a road or line: parts embedded
     road_words: tuple[str, ...] = ()
-    #: regional nicknames, by the name key of the oblast they stand for (Сумщина: Сумська)
+    #: regional nicknames and other names of an oblast, by the name key of the oblast they
+    #: stand for (Сумщина: Сумська; the occupiers' "ДНР" for Donetsk oblast)
     nicknames: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: words before a name that say it is a settlement ("село", "village of")
     settlement_cues: tuple[str, ...] = ()
@@ -344,7 +345,8 @@ RU = Language(
             "харьковская": ("Харьковщина",),
             "черниговская": ("Черниговщина",),
             "полтавская": ("Полтавщина",),
-            "донецкая": ("Донетчина",),
+            "донецкая": ("Донетчина", "Донецкая Народная Республика", "ДНР"),
+            "луганская": ("Луганщина", "Луганская Народная Республика", "ЛНР"),
             "курская": ("Курщина",),
             "белгородская": ("Белгородчина", "Белгородщина"),
             "брянская": ("Брянщина",),
