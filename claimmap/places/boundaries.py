@@ -63,6 +63,8 @@ class Boundaries:
     polygons: tuple[Any, ...]  #: shapely geometries, prepared
     names: Mapping[str, tuple[str, ...]]  #: id -> its English, Ukrainian and Russian names
     border: Any  #: shapely MultiLineString
+    #: ids of the six oblasts around Sumy oblast (``neighbour_oblasts.geojson``)
+    neighbours: frozenset[str] = frozenset()
 
     def holding(self, lats: Sequence[float], lons: Sequence[float]) -> list[tuple[str, ...]]:
         """For each point, the ids of the polygons that hold it (sorted)."""
@@ -123,7 +125,7 @@ def load_boundaries() -> Boundaries:
     """The boundaries of ``boundaries_dir()`` (read once per process)."""
     import shapely
 
-    ids, levels, polygons, lines = [], [], [], []
+    ids, levels, polygons, lines, neighbours = [], [], [], [], []
     names: dict[str, tuple[str, ...]] = {}
     folder = boundaries_dir()
     for name in FILES:
@@ -134,6 +136,8 @@ def load_boundaries() -> Boundaries:
                 lines.append(geometry)
                 continue
             ids.append(props["id"])
+            if name == "neighbour_oblasts.geojson":
+                neighbours.append(props["id"])
             levels.append(props["level"])
             shapely.prepare(geometry)
             polygons.append(geometry)
@@ -141,5 +145,10 @@ def load_boundaries() -> Boundaries:
                 props[k] for k in ("name_en", "name_uk", "name_ru") if props.get(k)
             )
     return Boundaries(
-        tuple(ids), tuple(levels), tuple(polygons), names, shapely.multilinestrings(lines)
+        tuple(ids),
+        tuple(levels),
+        tuple(polygons),
+        names,
+        shapely.multilinestrings(lines),
+        frozenset(neighbours),
     )

@@ -287,13 +287,16 @@ class _Part:
 _CHAIN_PART = re.compile(r"[^-]+")
 
 
-def _split_chains(tokens: list[re.Match[str]], keys: KeySet) -> list[re.Match[str] | _Part]:
+def _split_chains(
+    text: str, tokens: list[re.Match[str]], keys: KeySet
+) -> list[re.Match[str] | _Part]:
     """A hyphenated token that is no name ("Veselivka-Zhuravka-Novenke") becomes its parts when
-    every part is capitalised and at least one is a name; "Знобь-Новгородське" stays whole."""
+    every part is capitalised and at least one is a name; "Знобь-Новгородське" stays whole, and
+    so does one before an area word (a hromada's name: "Середино-Будської громади")."""
     out: list[re.Match[str] | _Part] = []
     for tok in tokens:
         word = tok.group()
-        if "-" in word and keys.match(word) is None:
+        if "-" in word and keys.match(word) is None and _suffix_kind(text, tok.end()) is None:
             parts = list(_CHAIN_PART.finditer(word))
             if (
                 len(parts) >= 2
@@ -310,7 +313,7 @@ def _split_chains(tokens: list[re.Match[str]], keys: KeySet) -> list[re.Match[st
 
 def extract_mentions(text: str, *, article_id: str, keys: KeySet) -> tuple[Mention, ...]:
     """Every toponym mention in ``text``, in order, non-overlapping."""
-    tokens = _split_chains(list(_TOKEN.finditer(text)), keys)
+    tokens = _split_chains(text, list(_TOKEN.finditer(text)), keys)
     people = _person_names(text, tokens, keys)
     mentions: list[Mention] = []
     i = 0

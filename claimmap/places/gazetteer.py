@@ -100,18 +100,22 @@ class Gazetteer:
         by_key: defaultdict[str, list[Place]] = defaultdict(list)
         by_form: defaultdict[str, dict[str, Place]] = defaultdict(dict)
         border_km, within, polygon = _geometry(places)
+        from claimmap.places.boundaries import load_boundaries
+
+        neighbours = load_boundaries().neighbours
         for place in places:
             if place.place_id in by_id:
                 raise GazetteerFormatError(f"{tier}: duplicate place_id {place.place_id}")
             by_id[place.place_id] = place
+            local = not neighbours.isdisjoint(within.get(place.place_id, ()))
+            russian = _russian(place, tier, local=local)
             own = {
-                normalise(v)
-                for v in (place.name, *place.variants, *_nicknames(place), *_russian(place, tier))
+                normalise(v) for v in (place.name, *place.variants, *_nicknames(place), *russian)
             }
             for key in own - {""}:
                 by_key[key].append(place)
             if inflect:
-                forms = _forms(place, tier, local=place.place_id in within)
+                forms = _forms(place, tier, local=local)
                 for key in {normalise(f) for f in forms} - own - {""}:
                     by_form[key][place.place_id] = place
         by_skel: defaultdict[str, dict[str, Place]] = defaultdict(dict)
@@ -279,13 +283,16 @@ def _nicknames(place: Place) -> list[str]:
     return found + _area_adjectives(place)
 
 
-def _russian(place: Place, tier: str) -> tuple[str, ...]:
+def _russian(place: Place, tier: str, *, local: bool = False) -> tuple[str, ...]:
     """More spellings: the Russian ones of a Sumy-tier name (``variants.russian_alternatives``),
-    and the Ukrainian one of a Russian place near the border (``variants.ukrainian_spelling``:
-    Тьоткіно for Тёткино)."""
+    and of a Ukraine-tier place in a neighbouring oblast's polygon (``local``: Графское for
+    Kharkiv oblast's Графське, which GeoNames gives no Russian name), and the Ukrainian one of
+    a Russian place near the border (``variants.ukrainian_spelling``: Тьоткіно for Тёткино)."""
     if tier == "world" and place.country_code == "RU" and place.name_ru and place.kind != "country":
         return (ukrainian_spelling(place.name_ru),)
-    if tier != "sumy" or not place.name_uk:
+    if not place.name_uk or not (
+        tier == "sumy" or (tier == "ukraine" and local and place.kind == "settlement")
+    ):
         return ()
     return russian_alternatives(_AREA_NOUN.sub("", place.name_uk))
 
@@ -300,8 +307,8 @@ def _forms(place: Place, tier: str, *, local: bool = False) -> set[str]:
     """Case forms of a place's Cyrillic names: the official Ukrainian and the Russian name
     (and, in the Sumy tier, every Cyrillic variant: former names, other spellings), each in the
     declension its letters allow; area names decline as adjectives, nicknames as nouns.
-    ``local``: the place lies in one of the boundary polygons (``places.boundaries``)."""
-    names = {place.name_uk, place.name_ru, *_russian(place, tier)} - {""}
+    ``local``: the place lies in a neighbouring oblast's polygon (``places.boundaries``)."""
+    names = {place.name_uk, place.name_ru, *_russian(place, tier, local=local)} - {""}
     if (
         tier == "sumy"
         or place.kind in ("country", *_AREA_KINDS)

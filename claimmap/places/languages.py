@@ -60,6 +60,10 @@ class Language:
     settlement_cues: tuple[str, ...] = ()
     #: roles before a capitalised word that make it a person ("генерал Сырский")
     person_cues: tuple[str, ...] = ()
+    #: stems of the words for the state border ("кордон" in кордону, прикордонні)
+    border_words: tuple[str, ...] = ()
+    #: words for kilometres after a number ("30 km from the border", "за 5 км від кордону")
+    km_words: tuple[str, ...] = ()
 
 
 # Ukrainian ---------------------------------------------------------------------------------
@@ -210,6 +214,8 @@ UK = Language(
             "брянська": ("Брянщина",),
         }
     ),
+    border_words=("кордон", "прикордон"),
+    km_words=("км", "кілометр", "кілометри", "кілометрів", "кілометрах"),
     settlement_cues=(
         "село",
         "селі",
@@ -352,6 +358,8 @@ RU = Language(
             "брянская": ("Брянщина",),
         }
     ),
+    border_words=("границ", "пригранич", "рубеж"),
+    km_words=("км", "километр", "километра", "километров", "километрах"),
     settlement_cues=(
         "село",
         "селе",
@@ -433,6 +441,8 @@ EN = Language(
     ),
     nicknames=MappingProxyType({"sumy": ("Sumshchyna", "Sumshchina")}),
     settlement_cues=("village", "town", "city", "settlement", "hamlet", "township"),
+    border_words=("border", "frontier"),
+    km_words=("km", "kilometres", "kilometers", "kilometre", "kilometer"),
 )
 
 LANGUAGES: Mapping[str, Language] = MappingProxyType({"en": EN, "uk": UK, "ru": RU})

@@ -32,10 +32,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from claimmap.records import Mention, Place
 
-__all__ = ["AREA_MENTIONS", "inside", "stated_areas"]
+__all__ = ["AREA_MENTIONS", "inside", "shared_area_words", "stated_areas"]
 
 AREA_MENTIONS = ("hromada", "raion", "oblast")
 #: What may stand between list items, or between a list and the area that follows it.
@@ -49,12 +50,24 @@ _AREA_GAP = re.compile(
     r"(?:the\s+)?|\s*,?\s*(?:in|of|у|в|на)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
-#: Between an area and the list it introduces.
+#: Words that introduce a list of settlements.
+_LIST_WORDS = (
+    r"(?:(?:the\s+)?(?:villages?|settlements?|towns?)\s+(?:of\s+)?|(?:села|селища|сёла|"
+    r"поселки|посёлки|населені\s+пункти|населених\s+пунктів|насел[её]нные\s+пункты|"
+    r"насел[её]нных\s+пунктов)\s*:?\s*)"
+)
+#: Between an area and the list it introduces: a colon or dash, the list words ("villages
+#: of"), or a short clause ending in a colon or in the list words ("В Харьковской области
+#: наши штурмовики зашли в населённые пункты Графское, Нескучное").
 _LEAD_GAP = re.compile(
-    r"^(?:\s*[:—–-]\s*|\s*[,:]?\s*(?:(?:the\s+)?(?:villages?|settlements?|towns?)\s+(?:of\s+)?|"
-    r"(?:села|селища|населені пункти|населенные пункты|сёла|села|поселки|посёлки|"
-    r"населених пунктів|населенных пунктов)\s*:?\s*)|\s*[,:]?\s+[^.;\n]{0,60}?:\s*)$",
+    rf"^(?:\s*[:—–-]\s*|\s*[,:]?\s*{_LIST_WORDS}|\s*[,:]?\s+[^.;\n]{{0,60}}?:\s*|"
+    rf"\s*,?\s+[^.;:\n]{{0,60}}?\s{_LIST_WORDS})$",
     re.IGNORECASE,
+)
+#: An area word in the plural after a list of names: "Bryansk and Belgorod regions" (each
+#: name is an area of that kind).
+_PLURAL_AREA = re.compile(
+    r"\s(?:regions|oblasts|districts|raions|rayons|hromadas|communities)$", re.IGNORECASE
 )
 #: Distance (km) from an area's centre within which a place counts as inside it, when the
 #: gazetteer has no admin column to decide (areas outside Sumy oblast, Russian districts).
@@ -104,6 +117,22 @@ def stated_areas(
                 ):
                     break
                 k += 1
+    return out
+
+
+def shared_area_words(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """``mentions`` with the names listed before a plural area word made areas of its kind:
+    in "Russia's Bryansk and Belgorod regions", Bryansk is the oblast, not the city."""
+    out = list(mentions)
+    for i, area in enumerate(out):
+        if area.kind not in AREA_MENTIONS or not _PLURAL_AREA.search(area.surface):
+            continue
+        k = i
+        while k > 0 and out[k - 1].kind in ("settlement", "unknown"):
+            if not _LIST_GAP.match(text[out[k - 1].end : out[k].start]):
+                break
+            k -= 1
+            out[k] = replace(out[k], kind=area.kind)
     return out
 
 
