@@ -90,8 +90,8 @@ class Place:
             object.__setattr__(self, name, value)
 
 
-
 _PLACE_SLOTS = Place.__slots__
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
