@@ -570,6 +570,7 @@ class Pipeline:
 CHUNK = 32
 _WORKER: tuple[Pipeline, dict[str, Place]] | None = None  # the pipeline a forked worker uses
 _Analysed = tuple[str, Any, "ArticleAnalysis | ClaimMapError | None"]
+_Chunk = tuple[list[tuple[str, Any]], list[Article], Any]
 
 
 def default_workers() -> int:
@@ -610,27 +611,40 @@ class _Analyst:
             self.pool.join()
 
     def analysed(self, items: Iterable[Item], published: str) -> Iterator[_Analysed]:
-        """(name, what was read, its analysis): None for a note, an error or a stored article."""
+        """(name, what was read, its analysis): None for a note, an error or a stored article.
+        With workers, the next chunk is being analysed while this one is stored."""
+        pending: _Chunk | None = None
         chunk: list[tuple[str, Article | Note | ClaimMapError]] = []
         for name, got in items:
             if isinstance(got, Article) and published and not got.published:
                 got = replace(got, published=published)
             chunk.append((name, got))
             if len(chunk) >= CHUNK:
-                yield from self._chunk(chunk)
-                chunk = []
-        yield from self._chunk(chunk)
+                submitted = self._submit(chunk)
+                if pending is not None:
+                    yield from self._collect(pending)
+                pending, chunk = submitted, []
+        if pending is not None:
+            yield from self._collect(pending)
+        yield from self._collect(self._submit(chunk))
 
-    def _chunk(self, chunk: list[tuple[str, Any]]) -> Iterator[_Analysed]:
+    def _submit(self, chunk: list[tuple[str, Any]]) -> _Chunk:
+        """The chunk, its articles not stored yet, and their analysis under way in the workers
+        (None: analysed in this process when collected)."""
         store = self.pipeline.store
         todo = [
             got for _, got in chunk
             if isinstance(got, Article) and not store.has_article(got.article_id)
         ]  # fmt: skip
-        results: dict[int, ArticleAnalysis | ClaimMapError] = {}
         pool = self._pool() if len(todo) >= CHUNK else None
-        if pool is not None:
-            results = dict(zip(map(id, todo), pool.map(_analyse_forked, todo), strict=True))
+        running = pool.map_async(_analyse_forked, todo) if pool is not None else None
+        return chunk, todo, running
+
+    def _collect(self, submitted: _Chunk) -> Iterator[_Analysed]:
+        chunk, todo, running = submitted
+        results: dict[int, ArticleAnalysis | ClaimMapError] = {}
+        if running is not None:
+            results = dict(zip(map(id, todo), running.get(), strict=True))
         wanted = {id(got) for got in todo}
         for name, got in chunk:
             if id(got) not in wanted:
