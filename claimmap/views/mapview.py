@@ -382,7 +382,6 @@ class _EventLayer(JSCSSMixin, _Literal):
                  asset_base: str | None) -> None:  # fmt: skip
         super().__init__()
         self._name = "EventLayer"
-        self.tables = tables
         self.tables_json = _js_json(tables)
         self.base_name = base_name
         self.open_prefix_json = _js_json(OPEN_PREFIX)
