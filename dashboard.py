@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import gzip
 import hashlib
 import html
@@ -155,9 +156,26 @@ def ready(s: Shared) -> bool:
 # (cache_data pickled 10,000 events and their resolutions in and out on every run: 1.4 s.)
 
 
+@contextlib.contextmanager
+def bulk() -> Iterator[None]:
+    """Read many records without the cycle collector, then leave them out of its walks.
+
+    10,000 events and their resolutions are a million small objects; making them set off
+    seven full collections, each walking every object of the process (1-2 s of a first run).
+    The records hold no cycles, so reference counting frees them when the cache drops them;
+    ``gc.freeze`` only spares the collector from walking them (and streamlit's modules) again."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def load_events(_s: Shared, key: tuple[str, int]) -> list[Event]:
-    return _s.pipeline.store.events()
+    with bulk():
+        return _s.pipeline.store.events()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -168,7 +186,8 @@ def load_articles(_s: Shared, key: tuple[str, int]) -> dict[str, Article]:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def load_resolutions(_s: Shared, key: tuple[str, int]) -> list[Resolution]:
     """Without dismissed mentions and articles (the Review tab and exports honour curation)."""
-    return _s.pipeline.resolutions()
+    with bulk():
+        return _s.pipeline.resolutions()
 
 
 def event_resolutions(s: Shared, event: Event) -> dict[str, Resolution]:
@@ -201,7 +220,26 @@ def map_of(
 ) -> folium.Map:  # fmt: skip
     """The map of these events, built once; each run draws a copy (st_folium changes the map
     it draws, and copying it takes milliseconds where building it takes half a second)."""
-    return build_map(_shown, articles=_articles, settlements=load_settlements(), tiles=tiles)
+    with bulk():
+        return build_map(_shown, articles=_articles, settlements=load_settlements(), tiles=tiles)
+
+
+def digest(events: Sequence[Event]) -> str:
+    """A short key for a list of events (hashing the list itself costs streamlit 0.3 s)."""
+    return hashlib.sha256("\n".join(e.event_id for e in events).encode()).hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def event_table(_s: Shared, key: tuple[str, int]) -> pd.DataFrame:
+    """The table columns of every event, by event id, made once per database version."""
+    with bulk():
+        rows = pd.DataFrame(event_rows(load_events(_s, key)), columns=list(EVENT_COLUMNS))
+    return rows[TABLE_COLUMNS].set_index("event_id", drop=False)
+
+
+def table_of(s: Shared, key: tuple[str, int], events: Sequence[Event]) -> pd.DataFrame:
+    """The table of these events (ids are unique: the store's primary key), in their order."""
+    return event_table(s, key).loc[[e.event_id for e in events]].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -320,8 +358,7 @@ def show_map(
     s: Shared, shown: list[Event], articles: dict[str, Article], chosen: Event | None
 ) -> None:
     tiles = "OpenStreetMap" if st.session_state.get("cm_tiles") else None
-    digest = hashlib.sha256("\n".join(e.event_id for e in shown).encode()).hexdigest()
-    fmap = copy.deepcopy(map_of(s, s.key, digest, tiles, shown, articles))
+    fmap = copy.deepcopy(map_of(s, s.key, digest(shown), tiles, shown, articles))
     ring = selection_layer(chosen) if chosen is not None else None
     centre, zoom = None, None
     goto: Place | None = st.session_state.get("cm_goto")
@@ -870,7 +907,9 @@ def history(events: Sequence[Event], chosen: Event | None, articles: dict[str, A
     st.dataframe(table, hide_index=True, key="cm_history", width="stretch")
 
 
-def what_changed(events: Sequence[Event], articles: dict[str, Article]) -> None:
+def what_changed(
+    s: Shared, key: tuple[str, int], events: Sequence[Event], articles: dict[str, Article]
+) -> None:
     """New events, new claims on old events, status changes, places that changed hands."""
     start = default_since(articles)
     if start is None:
@@ -880,8 +919,7 @@ def what_changed(events: Sequence[Event], articles: dict[str, Article]) -> None:
     changes = changes_since(events, articles=articles, since=since.isoformat())
     st.markdown(f"**New events** ({len(changes.new_events)})")
     if changes.new_events:
-        rows = event_rows(changes.new_events)
-        st.dataframe(pd.DataFrame(rows)[TABLE_COLUMNS], hide_index=True, key="cm_ch_new")
+        st.dataframe(table_of(s, key, changes.new_events), hide_index=True, key="cm_ch_new")
     st.markdown(f"**New claims on older events** ({len(changes.new_claims)})")
     for event, claims in changes.new_claims:
         st.markdown(f"- {md(event_label(event))}: {len(claims)} new claim(s), since {event.date}")
@@ -978,7 +1016,8 @@ def main() -> None:
     st.caption(f"{len(articles)} articles · {len(events)} events · {len(shown)} match the filters")
     if flash := st.session_state.get("cm_flash"):  # kept until the next change (see add_articles)
         st.success(md(flash))
-    chosen = next((e for e in shown if e.event_id == st.session_state.get("cm_selected")), None)
+    selected = st.session_state.get("cm_selected")
+    chosen = next((e for e in shown if e.event_id == selected), None)
     (
         tab_map,
         tab_review,
@@ -1009,9 +1048,8 @@ def main() -> None:
             panel(s, shown, articles, chosen)
             history(events, chosen, articles)
         st.session_state["cm_table_ids"] = [e.event_id for e in shown]
-        table = pd.DataFrame(event_rows(shown), columns=list(EVENT_COLUMNS))
         st.dataframe(
-            table[TABLE_COLUMNS],
+            table_of(s, key, shown),
             key="cm_table",
             hide_index=True,
             on_select=on_table_select,
@@ -1019,7 +1057,7 @@ def main() -> None:
             width="stretch",
         )
     with tab_changes:
-        what_changed(events, articles)
+        what_changed(s, key, events, articles)
     with tab_control:
         control_layers(events)
     with tab_review:
