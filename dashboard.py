@@ -57,6 +57,7 @@ from claimmap.views.mapview import (
     source_link_html,
 )
 from claimmap.views.timeline import (
+    Changes,
     changes_since,
     date_bounds,
     default_since,
@@ -907,16 +908,19 @@ def history(events: Sequence[Event], chosen: Event | None, articles: dict[str, A
     st.dataframe(table, hide_index=True, key="cm_history", width="stretch")
 
 
-def what_changed(
-    s: Shared, key: tuple[str, int], events: Sequence[Event], articles: dict[str, Article]
-) -> None:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def changes_of(_s: Shared, key: tuple[str, int], since: str) -> Changes:
+    return changes_since(load_events(_s, key), articles=load_articles(_s, key), since=since)
+
+
+def what_changed(s: Shared, key: tuple[str, int], articles: dict[str, Article]) -> None:
     """New events, new claims on old events, status changes, places that changed hands."""
     start = default_since(articles)
     if start is None:
         st.info("No article has a publication date, so nothing can be new since a day.")
         return
     since = st.date_input("What changed since (published on or after)", start, key="cm_since")
-    changes = changes_since(events, articles=articles, since=since.isoformat())
+    changes = changes_of(s, key, since.isoformat())
     st.markdown(f"**New events** ({len(changes.new_events)})")
     if changes.new_events:
         st.dataframe(table_of(s, key, changes.new_events), hide_index=True, key="cm_ch_new")
@@ -1057,7 +1061,7 @@ def main() -> None:
             width="stretch",
         )
     with tab_changes:
-        what_changed(s, key, events, articles)
+        what_changed(s, key, articles)
     with tab_control:
         control_layers(events)
     with tab_review:
