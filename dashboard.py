@@ -41,7 +41,6 @@ from claimmap.places.gazetteer import FILES, data_dir, parse_rows
 from claimmap.records import ACTORS, STATUSES, Article, Claim, Event, Place, Resolution
 from claimmap.views.control import check_claims, load_control_layer
 from claimmap.views.export import (
-    EVENT_COLUMNS,
     event_rows,
     events_csv,
     events_geojson,
@@ -234,8 +233,8 @@ def digest(events: Sequence[Event]) -> str:
 def event_table(_s: Shared, key: tuple[str, int]) -> pd.DataFrame:
     """The table columns of every event, by event id, made once per database version."""
     with bulk():
-        rows = pd.DataFrame(event_rows(load_events(_s, key)), columns=list(EVENT_COLUMNS))
-    return rows[TABLE_COLUMNS].set_index("event_id", drop=False)
+        rows = pd.DataFrame(event_rows(load_events(_s, key)), columns=TABLE_COLUMNS)
+    return rows.set_index("event_id", drop=False)
 
 
 def table_of(s: Shared, key: tuple[str, int], events: Sequence[Event]) -> pd.DataFrame:
