@@ -163,7 +163,8 @@ def bulk() -> Iterator[None]:
     10,000 events and their resolutions are a million small objects; making them set off
     seven full collections, each walking every object of the process (1-2 s of a first run).
     The records hold no cycles, so reference counting frees them when the cache drops them;
-    ``gc.freeze`` only spares the collector from walking them (and streamlit's modules) again."""
+    ``gc.freeze`` only spares the collector from walking them (and streamlit's modules) again
+    (cyclic garbage standing at that moment is kept: a few objects per new database version)."""
     gc.disable()
     try:
         yield
