@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -132,13 +133,24 @@ def _env_offline() -> bool:
 class Pipeline:
     """Owns a store and a resolver; every operation a user can do goes through here."""
 
-    def __init__(self, *, store: Store, resolver: Resolver, offline: bool = False) -> None:
+    def __init__(
+        self, *, store: Store, resolver: Resolver | Callable[[], Resolver], offline: bool = False
+    ) -> None:
         self.store = store
-        self.resolver = resolver
+        self._resolver = resolver  # or what builds it, on first use (``open(lazy=True)``)
+        self._resolver_lock = threading.Lock()
         self.offline = offline  #: never touch the network: no geocoder, no fetching by URL
         #: analysis processes for a big offline batch (``default_workers()``); 1: this process
         self.workers = default_workers()
         self._names: tuple[str, ...] | None = None
+
+    @property
+    def resolver(self) -> Resolver:
+        if not isinstance(self._resolver, Resolver):
+            with self._resolver_lock:
+                if not isinstance(self._resolver, Resolver):
+                    self._resolver = self._resolver()
+        return self._resolver
 
     @classmethod
     def open(
@@ -147,23 +159,39 @@ class Pipeline:
         db: str | Path | None = None,
         offline: bool | None = None,
         geocoder_url: str | None = None,
+        lazy: bool = False,
     ) -> Pipeline:
         """Open (or create) the database and the offline gazetteers; add the geocoder unless
-        ``offline`` (default: the CLAIMMAP_OFFLINE environment variable)."""
+        ``offline`` (default: the CLAIMMAP_OFFLINE environment variable).
+
+        ``lazy``: load the gazetteers and set the geocoder up on the first use of the resolver
+        (an ingest, a correction, a search) instead, so what reads only the store starts at
+        once; a bad geocoder URL then raises ConfigError there."""
         store = open_store(db)
         offline = _env_offline() if offline is None else offline
-        fallback = None
-        if not offline:
-            from claimmap.places.geocode import tier_from_url
 
-            env = os.environ.get("CLAIMMAP_GEOCODER_URL")
-            url = geocoder_url or env or DEFAULT_GEOCODER
-            try:
-                fallback = tier_from_url(url, cache=store)
-            except ConfigError as err:
-                store.close()
-                raise ConfigError(f"CLAIMMAP_GEOCODER_URL: {err}" if url == env else err) from None
-        return cls(store=store, resolver=Resolver.offline(fallback=fallback), offline=offline)
+        def resolver() -> Resolver:
+            fallback = None
+            if not offline:
+                from claimmap.places.geocode import tier_from_url
+
+                env = os.environ.get("CLAIMMAP_GEOCODER_URL")
+                url = geocoder_url or env or DEFAULT_GEOCODER
+                try:
+                    fallback = tier_from_url(url, cache=store)
+                except ConfigError as err:
+                    raise ConfigError(
+                        f"CLAIMMAP_GEOCODER_URL: {err}" if url == env else err
+                    ) from None
+            return Resolver.offline(fallback=fallback)
+
+        if lazy:
+            return cls(store=store, resolver=resolver, offline=offline)
+        try:
+            return cls(store=store, resolver=resolver(), offline=offline)
+        except ConfigError:
+            store.close()
+            raise
 
     @property
     def gazetteer(self) -> Gazetteer:
