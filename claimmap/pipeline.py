@@ -59,11 +59,12 @@ from claimmap.records import (
     Claim,
     Curation,
     Event,
+    EventInputs,
     Place,
     Resolution,
     event_family,
 )
-from claimmap.store.base import EventInputs, Store, open_store
+from claimmap.store.base import Store, open_store
 
 __all__ = ["SEEDS_DIR", "IngestSummary", "Pipeline", "Progress"]
 

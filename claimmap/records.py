@@ -273,3 +273,14 @@ class AuditEntry:
     old_value: str
     new_value: str
     label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EventInputs:
+    """What merging the events of some (place id, family) groups needs, read in the same
+    transaction that stores the result (``claimmap.store.base.Store.update_events``)."""
+
+    claims: list[Claim]  #: the groups' claims, in the order ``Store.claims()`` gives them
+    articles: dict[str, Article]  #: the claims' articles, without their text
+    places: dict[str, Place]  #: the claims' places
+    curations: list[Curation]  #: every standing curation

@@ -13,7 +13,6 @@ claimmap names a back end.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -25,23 +24,13 @@ from claimmap.records import (
     Claim,
     Curation,
     Event,
+    EventInputs,
     Mention,
     Place,
     Resolution,
 )
 
-__all__ = ["EventInputs", "Store", "default_db_path", "open_store"]
-
-
-@dataclass(frozen=True, slots=True)
-class EventInputs:
-    """What merging the events of some (place id, family) groups needs, read in the same
-    transaction that stores the result (``Store.update_events``)."""
-
-    claims: list[Claim]  #: the groups' claims, in the order ``Store.claims()`` gives them
-    articles: dict[str, Article]  #: the claims' articles, without their text
-    places: dict[str, Place]  #: the claims' places
-    curations: list[Curation]  #: every standing curation
+__all__ = ["Store", "default_db_path", "open_store"]
 
 
 def default_db_path() -> Path:

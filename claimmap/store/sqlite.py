@@ -59,13 +59,13 @@ from claimmap.records import (
     Claim,
     Curation,
     Event,
+    EventInputs,
     Mention,
     Place,
     Resolution,
     event_family,
 )
 from claimmap.store import neardup
-from claimmap.store.base import EventInputs
 
 #: One SQL script per schema version, one statement per ``;``-terminated line group.
 MIGRATIONS: tuple[str, ...] = (
