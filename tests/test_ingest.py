@@ -18,17 +18,19 @@ from unprivileged import run_as_nobody
 from claimmap.errors import ClaimMapError, IngestError
 from claimmap.inputs import files as ingest
 from claimmap.inputs.files import (
-    NEAR_DUPLICATE_THRESHOLD,
-    article_id,
     collect_paths,
-    detect_language,
     expand_paths,
-    fingerprint,
-    parse_date,
     read_bytes,
     read_path,
     read_text,
     shown,
+)
+from claimmap.inputs.text import (
+    NEAR_DUPLICATE_THRESHOLD,
+    article_id,
+    detect_language,
+    fingerprint,
+    parse_date,
     similarity,
 )
 from claimmap.records import ArticleAnalysis
@@ -321,7 +323,7 @@ def test_seeds_are_near_duplicates_and_unrelated_articles_are_not() -> None:
 
 def test_fingerprint_is_stable_across_processes() -> None:
     code = (
-        "from claimmap.inputs.files import fingerprint; "
+        "from claimmap.inputs.text import fingerprint; "
         "print(sorted(fingerprint('Sumy is under fire')))"
     )
     outputs = {

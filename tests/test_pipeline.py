@@ -282,6 +282,8 @@ def test_analysis_in_worker_processes_stores_what_a_serial_run_stores(
         pipeline.workers = workers
         summary = pipeline.ingest_paths([folder])
         store = pipeline.store
-        runs.append((summary, store.articles(), store.resolutions(), store.claims(), store.events()))
+        stored = (store.articles(), store.resolutions(), store.claims(), store.events())
+        runs.append((summary, *stored))
     assert runs[0] == runs[1]
-    assert len(runs[0][0].ingested) == 71 and runs[0][0].duplicates == ("zz_seed_again.txt",)
+    assert len(runs[0][0].ingested) == 71
+    assert runs[0][0].duplicates == ("zz_seed_again.txt",)

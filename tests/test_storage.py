@@ -21,7 +21,8 @@ from claimmap.errors import (
     StorageError,
     StorageFullError,
 )
-from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD, read_path, similarity
+from claimmap.inputs.files import read_path
+from claimmap.inputs.text import NEAR_DUPLICATE_THRESHOLD, similarity
 from claimmap.pipeline import Pipeline
 from claimmap.places.resolve import Resolver
 from claimmap.records import (

@@ -35,7 +35,8 @@ import re
 from typing import Any
 
 from claimmap.errors import IngestError
-from claimmap.inputs.files import MAX_BYTES, article_id, detect_language
+from claimmap.inputs.files import MAX_BYTES
+from claimmap.inputs.text import article_id, detect_language
 from claimmap.records import Article
 
 __all__ = ["looks_like_feed", "read_feed"]

@@ -57,7 +57,7 @@ from typing import Any, BinaryIO
 import ijson
 
 from claimmap.errors import IngestError
-from claimmap.inputs.files import _INVISIBLE, article_id, detect_language
+from claimmap.inputs.text import _INVISIBLE, article_id, detect_language
 from claimmap.records import Article
 
 __all__ = ["CHANNEL_TYPES", "Entity", "ExportReport", "TelegramMessage", "read_export"]

@@ -32,7 +32,7 @@ import datetime as dt
 import re
 
 from claimmap.errors import IngestError
-from claimmap.inputs.files import _INVISIBLE, article_id, detect_language, parse_date
+from claimmap.inputs.text import _INVISIBLE, article_id, detect_language, parse_date
 from claimmap.records import Article
 
 __all__ = ["MIN_TEXT_CHARS", "html_text", "read_html"]

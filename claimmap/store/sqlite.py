@@ -49,7 +49,7 @@ from claimmap.errors import (
     StorageError,
     StorageFullError,
 )
-from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD
+from claimmap.inputs.text import NEAR_DUPLICATE_THRESHOLD
 from claimmap.records import (
     CONTROL_TYPES,
     Article,
