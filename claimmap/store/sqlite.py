@@ -27,15 +27,12 @@ row whose JSON was tampered with raises ``DatabaseCorruptError`` naming the tabl
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,18 +46,32 @@ from claimmap.errors import (
     StorageError,
     StorageFullError,
 )
-from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD, fingerprint, similarity
 from claimmap.records import (
     Article,
     ArticleAnalysis,
     AuditEntry,
-    Candidate,
     Claim,
     Curation,
     Event,
     Mention,
     Place,
     Resolution,
+)
+from claimmap.store.rows import (
+    CLAIM_COLUMNS,
+    EVENT_COLUMNS,
+    check_owner,
+    claim_from,
+    claim_values,
+    event_from,
+    event_values,
+    mention_key,
+    nearest_origin,
+    now,
+    place_from,
+    place_json,
+    resolution_from,
+    resolution_values,
 )
 
 #: One SQL script per schema version, one statement per ``;``-terminated line group.
@@ -219,10 +230,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 #: the write-ahead log can be checkpointed and the events rebuilt.
 RESERVE_BYTES = 2 * 1024 * 1024
 _SQLITE_HEADER = b"SQLite format 3\x00"
-_PLACE_ORDER = tuple(f.name for f in fields(Place))
-_CLAIM_ORDER = tuple(f.name for f in fields(Claim))
-_PLACE_FIELDS = frozenset(_PLACE_ORDER)
-_CLAIM_COLUMNS = tuple(f.name for f in fields(Claim) if f.name != "article_id")
 _ARTICLE_SELECT = (
     "SELECT article_id, title, text, source, published, language, path, origin_id, url, "
     "published_at FROM articles"
@@ -307,20 +314,10 @@ class SQLiteStore:
         with self._lock:
             stored = self._query("SELECT article_id, origin_id FROM articles ORDER BY rowid", ())
             origins = {row["article_id"]: row["origin_id"] or row["article_id"] for row in stored}
-            if article.article_id in origins:
-                return origins[article.article_id]
-            missing = origins.keys() - self._fingerprints.keys()
-            if missing:
-                for row in self._query("SELECT article_id, text FROM articles", ()):
-                    if row["article_id"] in missing:
-                        self._fingerprints[row["article_id"]] = fingerprint(row["text"])
-            mine = fingerprint(article.text)
-            best, best_score = article.article_id, NEAR_DUPLICATE_THRESHOLD
-            for other, origin in origins.items():
-                score = similarity(mine, self._fingerprints[other])
-                if score >= best_score and (score > best_score or best == article.article_id):
-                    best, best_score = origin, score
-            return best
+            return nearest_origin(article, origins, self._fingerprints, self._texts)
+
+    def _texts(self) -> list[sqlite3.Row]:
+        return self._query("SELECT article_id, text FROM articles", ())
 
     def save_analysis(self, analysis: ArticleAnalysis) -> bool:
         """Store the article with its mentions, resolutions and claims, all or nothing.
@@ -404,22 +401,22 @@ class SQLiteStore:
             "ORDER BY a.rowid, m.start_char, m.end_char",
             _params(article_id),
         )
-        return [self._row("resolutions", _mention_key(row), _resolution, row) for row in rows]
+        return [self._row("resolutions", mention_key(row), resolution_from, row) for row in rows]
 
     def resolution(self, mention_id: str) -> Resolution:
         rows = self._query(_RESOLUTION_SELECT + " WHERE r.mention_id = ?", (mention_id,))
         if not rows:
             raise NotFoundError(f"mention {mention_id!r} has no resolution in {self.path}")
-        return self._row("resolutions", mention_id, _resolution, rows[0])
+        return self._row("resolutions", mention_id, resolution_from, rows[0])
 
     def claims(self, article_id: str | None = None) -> list[Claim]:
         rows = self._query(
-            f"SELECT c.article_id, {', '.join('c.' + c for c in _CLAIM_COLUMNS)} "
+            f"SELECT c.article_id, {', '.join('c.' + c for c in CLAIM_COLUMNS)} "
             f"FROM claims c JOIN articles a USING (article_id) {_where('c', article_id)} "
             "ORDER BY a.rowid, c.seq",
             _params(article_id),
         )
-        return [_claim(dict(row)) for row in rows]
+        return [claim_from(dict(row)) for row in rows]
 
     def replace_claims(
         self, article_id: str, claims: Sequence[Claim], resolutions: Sequence[Resolution]
@@ -440,27 +437,14 @@ class SQLiteStore:
         with self._write("events") as conn:
             conn.execute("DELETE FROM events")
             conn.executemany(
-                "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
-                "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
-                "confidence, surfaces, sources, detail, target_side, sides, monitors, situation, "
-                "killed, injured, denials, date, date_end, time_precision, source_urls) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (e.event_id, seq, e.event_type, e.actor, e.status, _place_json(e.place),
-                     e.precision, _claims_json(e.claims), e.n_claims,
-                     e.n_articles, e.n_origins, e.first_reported, e.last_reported, e.confidence,
-                     _dumps(e.surfaces), _dumps(e.sources), e.detail, e.target_side,
-                     _dumps(e.sides), _dumps(e.monitors), int(e.situation), e.killed, e.injured,
-                     e.denials, e.date, e.date_end, e.time_precision,
-                     _dumps(e.source_urls))
-                    for seq, e in enumerate(events)
-                ],
-            )  # fmt: skip
+                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+                [event_values(seq, e) for seq, e in enumerate(events)],
+            )
 
     def events(self) -> list[Event]:
         return [
-            self._row("events", row["event_id"], _event, row)
+            self._row("events", row["event_id"], event_from, row)
             for row in self._query("SELECT * FROM events ORDER BY seq")
         ]
 
@@ -473,14 +457,14 @@ class SQLiteStore:
                 raise NotFoundError(f"mention {mention_id!r} is not in {self.path}")
             conn.execute(
                 "INSERT OR REPLACE INTO overrides (mention_id, place, created_at) VALUES (?, ?, ?)",
-                (mention_id, _place_json(place), _now()),
+                (mention_id, place_json(place), now()),
             )
 
     def overrides(self) -> dict[str, Place]:
         rows = self._query("SELECT mention_id, place FROM overrides ORDER BY mention_id")
         return {
             row["mention_id"]: self._row(
-                "overrides", row["mention_id"], lambda r: _place(json.loads(r["place"])), row
+                "overrides", row["mention_id"], lambda r: place_from(json.loads(r["place"])), row
             )
             for row in rows
         }
@@ -492,7 +476,7 @@ class SQLiteStore:
     ) -> AuditEntry:
         """Set (or with ``remove`` delete) one standing curation and record it in the audit, in
         one transaction. ``change.at`` is set here when empty."""
-        at = change.at or _now()
+        at = change.at or now()
         with self._write(f"curation of {change.kind} {change.target}") as conn:
             if remove:
                 conn.execute(
@@ -540,7 +524,7 @@ class SQLiteStore:
         with self._write(f"geocoder cache entry {key!r}") as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO geocoder_cache (key, value, created_at) VALUES (?, ?, ?)",
-                (key, value, _now()),
+                (key, value, now()),
             )
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -654,7 +638,7 @@ class SQLiteStore:
     def _insert_mentions(
         self, conn: sqlite3.Connection, aid: str, mentions: Sequence[Mention]
     ) -> None:
-        _check_owner(aid, "mention", [(m.article_id, m.mention_id) for m in mentions])
+        check_owner(aid, "mention", [(m.article_id, m.mention_id) for m in mentions])
         conn.executemany(
             "INSERT OR IGNORE INTO mentions (mention_id, article_id, start_char, end_char, "
             "surface, kind, key) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -670,23 +654,15 @@ class SQLiteStore:
         conn.executemany(
             "INSERT OR REPLACE INTO resolutions (mention_id, place, confidence, precision, tier, "
             "reason, runners_up, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (r.mention.mention_id, None if r.place is None else _place_json(r.place),
-                 r.confidence, r.precision, r.tier, r.reason,
-                 _candidates_json(r.runners_up), _dumps(r.flags))
-                for r in resolutions
-            ],
-        )  # fmt: skip
+            [resolution_values(r) for r in resolutions],
+        )
 
     def _insert_claims(self, conn: sqlite3.Connection, aid: str, claims: Sequence[Claim]) -> None:
-        _check_owner(aid, "claim", [(c.article_id, c.sentence) for c in claims])
+        check_owner(aid, "claim", [(c.article_id, c.sentence) for c in claims])
         conn.executemany(
-            f"INSERT INTO claims (article_id, seq, {', '.join(_CLAIM_COLUMNS)}) "
-            f"VALUES (?, ?, {', '.join('?' * len(_CLAIM_COLUMNS))})",
-            [
-                (aid, seq, *(getattr(c, name) for name in _CLAIM_COLUMNS))
-                for seq, c in enumerate(claims)
-            ],
+            f"INSERT INTO claims (article_id, seq, {', '.join(CLAIM_COLUMNS)}) "
+            f"VALUES (?, ?, {', '.join('?' * len(CLAIM_COLUMNS))})",
+            [claim_values(aid, seq, c) for seq, c in enumerate(claims)],
         )
 
 
@@ -716,50 +692,6 @@ def _read_only_reason(path: Path) -> str:
     return ""
 
 
-def _mention_key(row: sqlite3.Row) -> str:
-    return f"{row[0]}:{row[1]}:{row[2]}"
-
-
-def _event(row: sqlite3.Row) -> Event:
-    return Event(
-        event_id=row["event_id"],
-        event_type=row["event_type"],
-        actor=row["actor"],
-        status=row["status"],
-        place=_place(json.loads(row["place"])),
-        precision=row["precision"],
-        claims=tuple(_claim(c) for c in json.loads(row["claims"])),
-        n_claims=row["n_claims"],
-        n_articles=row["n_articles"],
-        n_origins=row["n_origins"],
-        first_reported=row["first_reported"],
-        last_reported=row["last_reported"],
-        confidence=row["confidence"],
-        surfaces=tuple(json.loads(row["surfaces"])),
-        sources=tuple(json.loads(row["sources"])),
-        detail=row["detail"],
-        target_side=row["target_side"],
-        sides=tuple(json.loads(row["sides"])),
-        monitors=tuple(json.loads(row["monitors"])),
-        n_sides=len(json.loads(row["sides"])),
-        n_monitors=len(json.loads(row["monitors"])),
-        situation=bool(row["situation"]),
-        killed=row["killed"],
-        injured=row["injured"],
-        denials=row["denials"],
-        date=row["date"],
-        date_end=row["date_end"],
-        time_precision=row["time_precision"],
-        source_urls=tuple(json.loads(row["source_urls"])),
-    )
-
-
-def _check_owner(aid: str, what: str, owners: Sequence[tuple[str, str]]) -> None:
-    for owner, label in owners:
-        if owner != aid:
-            raise StorageError(f"{what} {label!r} belongs to article {owner!r}, not {aid!r}")
-
-
 def _exists(conn: sqlite3.Connection, sql: str, key: str) -> bool:
     return conn.execute(sql, (key,)).fetchone() is not None
 
@@ -780,66 +712,3 @@ def _statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(buffer):
             yield buffer.strip()
             buffer = ""
-
-
-def _resolution(row: sqlite3.Row) -> Resolution:
-    place = json.loads(row["place"]) if row["place"] is not None else None
-    return Resolution(
-        mention=Mention(row[0], row[1], row[2], row[3], row[4], row[5]),
-        place=None if place is None else _place(place),
-        confidence=row["confidence"],
-        precision=row["precision"],
-        tier=row["tier"],
-        reason=row["reason"],
-        runners_up=tuple(
-            Candidate(
-                place=_place(c["place"]), score=c["score"], match=c["match"], matched=c["matched"]
-            )
-            for c in json.loads(row["runners_up"])
-        ),
-        flags=tuple(json.loads(row["flags"])),
-    )
-
-
-def _place(data: dict[str, Any]) -> Place:
-    known = {k: v for k, v in data.items() if k in _PLACE_FIELDS}
-    return Place(**{**known, "variants": tuple(known.get("variants", ()))})
-
-
-@lru_cache(maxsize=4096)
-def _place_json(place: Place) -> str:
-    """A Place as a JSON object (cached: the same places recur in every article's candidates;
-    ``dataclasses.asdict`` deep-copies and was a third of ingest time)."""
-    return _dumps({name: getattr(place, name) for name in _PLACE_ORDER})
-
-
-def _claim(row: dict[str, object]) -> Claim:
-    """A claim from a row: SQLite keeps booleans as 0/1."""
-    for name in ("situation", "hedged"):
-        if name in row:
-            row[name] = bool(row[name])
-    return Claim(**row)  # type: ignore[arg-type]
-
-
-def _claims_json(claims: Sequence[Claim]) -> str:
-    return _dumps([{name: getattr(c, name) for name in _CLAIM_ORDER} for c in claims])
-
-
-def _candidates_json(candidates: Sequence[Candidate]) -> str:
-    return (
-        "["
-        + ", ".join(
-            f'{{"place": {_place_json(c.place)}, "score": {_dumps(c.score)}, '
-            f'"match": {_dumps(c.match)}, "matched": {_dumps(c.matched)}}}'
-            for c in candidates
-        )
-        + "]"
-    )
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
