@@ -370,22 +370,27 @@ class Pipeline:
 
         Another process may store an article while this one merges; when the articles changed
         meanwhile, merge again. That process rebuilds after its own last article too, so the
-        last rebuild to finish has seen every article."""
-        for _ in range(5):
-            before = {a.article_id for a in self.store.articles()}
-            claims = self.store.claims()  # then articles and places: they hold every claim's
-            articles = {a.article_id: a for a in self.store.articles()}
-            claims = _dated(claims, articles)
-            places = {
-                r.place.place_id: r.place for r in self.store.resolutions() if r.place is not None
-            }
-            curations = self.store.curations()
-            claims = curation.apply_to_claims(claims, curations)
-            events = build_events(claims, articles=articles, places=places)
-            events = curation.apply_to_events(events, curations)
-            self.store.replace_events(events)
-            if {a.article_id for a in self.store.articles()} == before:
-                break
+        last rebuild to finish has seen every article. ``Store.merging`` makes the merges one
+        at a time (on PostgreSQL across processes: a later merge never writes fewer articles'
+        events over a newer one)."""
+        with self.store.merging():
+            for _ in range(5):
+                before = {a.article_id for a in self.store.articles()}
+                claims = self.store.claims()  # then articles and places: they hold every claim's
+                articles = {a.article_id: a for a in self.store.articles()}
+                claims = _dated(claims, articles)
+                places = {
+                    r.place.place_id: r.place
+                    for r in self.store.resolutions()
+                    if r.place is not None
+                }
+                curations = self.store.curations()
+                claims = curation.apply_to_claims(claims, curations)
+                events = build_events(claims, articles=articles, places=places)
+                events = curation.apply_to_events(events, curations)
+                self.store.replace_events(events)
+                if {a.article_id for a in self.store.articles()} == before:
+                    break
         return events
 
     def override(self, mention_id: str, place_id: str) -> None:

@@ -82,7 +82,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "audit": _names("seq at who action kind target old_value new_value label"),
 }
 #: km; the mean radius PostGIS uses for ``geography`` distances on the sphere
-EARTH_RADIUS_KM = 6371.0088
+EARTH_RADIUS_KM = 6371.0087714  # WGS84 R1 = (2a + b) / 3
 
 
 # --- records from rows -----------------------------------------------------------------------

@@ -31,7 +31,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -60,16 +60,21 @@ from claimmap.records import (
 from claimmap.store.rows import (
     CLAIM_COLUMNS,
     EVENT_COLUMNS,
+    TABLES,
+    check_bbox,
     check_owner,
+    check_radius,
     claim_from,
     claim_values,
     event_from,
     event_values,
+    haversine_km,
     mention_key,
     nearest_origin,
     now,
     place_from,
     place_json,
+    radius_box,
     resolution_from,
     resolution_values,
 )
@@ -234,6 +239,11 @@ _ARTICLE_SELECT = (
     "SELECT article_id, title, text, source, published, language, path, origin_id, url, "
     "published_at FROM articles"
 )
+#: events with their place's point (the JSON's lat and lon) as columns
+_EVENT_POINTS = (
+    "SELECT * FROM (SELECT *, json_extract(place, '$.lat') AS lat, "
+    "json_extract(place, '$.lon') AS lon FROM events)"
+)
 _ARTICLE_EXISTS = "SELECT 1 FROM articles WHERE article_id = ?"
 _MENTION_EXISTS = "SELECT 1 FROM mentions WHERE mention_id = ?"
 _RESOLUTION_SELECT = """
@@ -252,6 +262,7 @@ class SQLiteStore:
         self.path = str(path)
         self.timeout = timeout
         self._lock = threading.RLock()
+        self._merge_lock = threading.Lock()
         self._fingerprints: dict[str, frozenset[int]] = {}
         if self.path != ":memory:":
             _check_header(Path(path))
@@ -443,10 +454,93 @@ class SQLiteStore:
             )
 
     def events(self) -> list[Event]:
-        return [
-            self._row("events", row["event_id"], event_from, row)
-            for row in self._query("SELECT * FROM events ORDER BY seq")
-        ]
+        return self._events("SELECT * FROM events ORDER BY seq")
+
+    @contextmanager
+    def merging(self) -> Iterator[None]:
+        """Hold while reading claims and writing the events they make: one merge at a time in
+        this process. Between processes ``Pipeline.rebuild_events`` merges again when the
+        articles changed meanwhile (``BEGIN IMMEDIATE`` keeps each write whole)."""
+        with self._merge_lock:
+            yield
+
+    def events_in_bbox(self, west: float, south: float, east: float, north: float) -> list[Event]:
+        """Events whose place lies in the box (edges included; ``west > east`` crosses the
+        antimeridian), in map order."""
+        where, params = _in_box(*check_bbox(west, south, east, north))
+        return self._events(f"{_EVENT_POINTS} WHERE {where} ORDER BY seq", params)
+
+    def events_near(self, lat: float, lon: float, km: float) -> list[Event]:
+        """Events whose place is within ``km`` (great circle) of the point, in map order."""
+        lat, lon, km = check_radius(lat, lon, km)
+        south, north, west, east = radius_box(lat, lon, km)
+        where, params = _in_box(west, south, east, north)
+        rows = self._query(f"{_EVENT_POINTS} WHERE {where} ORDER BY seq", params)
+        near = [row for row in rows if haversine_km(lat, lon, row["lat"], row["lon"]) <= km]
+        return [self._row("events", row["event_id"], event_from, row) for row in near]
+
+    def places_in_bbox(self, west: float, south: float, east: float, north: float) -> list[Place]:
+        """The distinct places that stored mentions resolve to inside the box, by place id."""
+        where, params = _in_box(*check_bbox(west, south, east, north))
+        rows = self._query(
+            "SELECT DISTINCT place FROM (SELECT place, json_extract(place, '$.lat') AS lat, "
+            f"json_extract(place, '$.lon') AS lon FROM resolutions WHERE place IS NOT NULL) "
+            f"WHERE {where}",
+            params,
+        )
+        places = {
+            p.place_id: p
+            for p in (
+                self._row("resolutions", "place", lambda x: place_from(json.loads(x["place"])), x)
+                for x in rows
+            )
+        }
+        return [places[k] for k in sorted(places)]
+
+    def _events(self, sql: str, params: Sequence[Any] = ()) -> list[Event]:
+        rows = self._query(sql, params)
+        return [self._row("events", row["event_id"], event_from, row) for row in rows]
+
+    # --- whole tables, for ``claimmap migrate`` ----------------------------------------------
+
+    def table_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
+        """Every row of a table (``rows.TABLES`` columns), in storage order."""
+        columns = ", ".join(TABLES[table])
+        order = "rowid" if table != "audit" else "seq"
+        with self._lock:
+            try:
+                cursor = self._conn.execute(f"SELECT {columns} FROM {table} ORDER BY {order}")
+            except sqlite3.Error as err:
+                raise self._translate(err, f"reading table {table}") from err
+        while True:
+            with self._lock:
+                batch = cursor.fetchmany(500)
+            if not batch:
+                return
+            yield from (tuple(row) for row in batch)
+
+    def load_rows(self, tables: Iterable[tuple[str, Iterable[Sequence[Any]]]]) -> dict[str, int]:
+        """Fill an empty store with rows from ``table_rows`` (of any back end), all tables in
+        one transaction; returns the rows loaded per table."""
+        loaded: dict[str, int] = {}
+        with self._write("the copied tables") as conn:
+            if conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None:
+                raise StorageError(f"{self.path}: is not empty; migrate copies into an empty store")
+            for table, rows in tables:
+                columns = TABLES[table]
+                before = conn.total_changes
+                conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' * len(columns))})",
+                    rows,
+                )
+                loaded[table] = conn.total_changes - before
+        return loaded
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table."""
+        sql = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in TABLES)
+        return {row["t"]: int(row["n"]) for row in self._query(sql)}
 
     # --- user overrides and the geocoder cache ----------------------------------------------
 
@@ -690,6 +784,12 @@ def _read_only_reason(path: Path) -> str:
     if not os.access(path.parent, os.W_OK | os.X_OK):
         return f"its directory {path.parent} is not writable"
     return ""
+
+
+def _in_box(west: float, south: float, east: float, north: float) -> tuple[str, tuple[float, ...]]:
+    """A WHERE clause (and its parameters) on ``lat`` and ``lon`` for points in the box."""
+    lon = "lon BETWEEN ? AND ?" if west <= east else "(lon >= ? OR lon <= ?)"
+    return f"lat BETWEEN ? AND ? AND {lon}", (south, north, west, east)
 
 
 def _exists(conn: sqlite3.Connection, sql: str, key: str) -> bool:
