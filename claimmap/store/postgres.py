@@ -283,10 +283,10 @@ class PostgresStore:
                 finally:
                     conn.execute("SELECT pg_advisory_unlock(%s)", (MERGE_LOCK,))
                     conn.commit()
-        except psycopg.Error as err:
-            raise self._translate(err, "merging events") from err
         except (PoolTimeout, PoolClosed) as err:
             raise self._pool_error(err, "merging events") from err
+        except psycopg.Error as err:
+            raise self._translate(err, "merging events") from err
 
     def replace_events(self, events: Sequence[Event]) -> None:
         """Replace the whole events table in one transaction (readers see the old events or the
@@ -539,10 +539,10 @@ class PostgresStore:
             except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected) as err:
                 if not retry or attempt == _RETRIES - 1:
                     raise self._translate(err, f"saving {what}") from err
-            except psycopg.Error as err:
-                raise self._translate(err, f"saving {what}") from err
             except (PoolTimeout, PoolClosed) as err:
                 raise self._pool_error(err, f"saving {what}") from err
+            except psycopg.Error as err:
+                raise self._translate(err, f"saving {what}") from err
             except (TypeError, ValueError) as err:
                 if isinstance(err, ClaimMapError):
                     raise
@@ -553,10 +553,10 @@ class PostgresStore:
         try:
             with self._pool.connection() as conn:
                 return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
-        except psycopg.Error as err:
-            raise self._translate(err, "reading") from err
         except (PoolTimeout, PoolClosed) as err:
             raise self._pool_error(err, "reading") from err
+        except psycopg.Error as err:
+            raise self._translate(err, "reading") from err
 
     def _row(self, table: str, key: str, convert: Callable[[Any], T], row: Any) -> T:
         try:
