@@ -14,10 +14,13 @@ empty database migrate it once), and a database written by a newer claimmap is r
 is ordered with ``COLLATE "C"``, the order SQLite uses, whatever the database's locale.
 
 Each article is stored in one transaction (``INSERT ... ON CONFLICT DO NOTHING``: two processes
-storing the same article store it once). Merging claims into events is serialised between
-processes by ``merging()``, a session advisory lock; ``replace_events`` deletes and inserts in
-one transaction under a second lock. A transaction that fails on a deadlock or a serialisation
-conflict is retried. A killed client's open transaction is rolled back by the server.
+storing the same article store it once), one at a time (an advisory transaction lock, like
+SQLite's ``BEGIN IMMEDIATE``): its near-duplicate origin is looked for among every article
+committed before it, so two ingests at once cannot both miss each other's copy. Merging claims
+into events is serialised between processes by ``merging()``, a session advisory lock;
+``replace_events`` deletes and inserts in one transaction under a second lock. A transaction
+that fails on a deadlock or a serialisation conflict is retried. A killed client's open
+transaction is rolled back by the server.
 
 Events and resolutions carry their place's point as generated ``lat``/``lon`` columns; when the
 database has the ``postgis`` extension (``CREATE EXTENSION postgis``, by its owner) they also get
@@ -63,8 +66,8 @@ from claimmap.store import rows as r
 from claimmap.store.pg_schema import MIGRATIONS, SCHEMA_VERSION, SPATIAL
 
 T = TypeVar("T")
-#: advisory lock keys: merging claims into events, writing the events table, migrating
-MERGE_LOCK, EVENTS_LOCK, MIGRATE_LOCK = 0x636C6D01, 0x636C6D02, 0x636C6D03
+#: advisory lock keys: merging claims into events, writing the events table, migrating, saving
+MERGE_LOCK, EVENTS_LOCK, MIGRATE_LOCK, SAVE_LOCK = 0x636C6D01, 0x636C6D02, 0x636C6D03, 0x636C6D04
 _RETRIES = 5
 _C = 'COLLATE "C"'
 _ARTICLE_SELECT = f"SELECT {', '.join(r.ARTICLE_COLUMNS)} FROM articles"
@@ -74,6 +77,20 @@ _RESOLUTION_SELECT = """
            r.confidence, r.precision, r.tier, r.reason, r.runners_up, r.flags
     FROM resolutions r JOIN mentions m USING (mention_id) JOIN articles a USING (article_id)
 """
+_ARTICLE_INSERT = (
+    f"INSERT INTO articles ({', '.join(r.ARTICLE_COLUMNS)}) VALUES "
+    f"({', '.join(['%s'] * len(r.ARTICLE_COLUMNS))}) "
+    "ON CONFLICT (article_id) DO NOTHING RETURNING article_id"
+)
+_RESOLUTION_UPSERT = (
+    f"INSERT INTO resolutions ({', '.join(r.TABLES['resolutions'])}) VALUES "
+    f"({', '.join(['%s'] * len(r.TABLES['resolutions']))}) ON CONFLICT (mention_id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in r.TABLES["resolutions"][1:])
+)
+_CLAIM_INSERT = (
+    f"INSERT INTO claims ({', '.join(r.TABLES['claims'])}) "
+    f"VALUES ({', '.join(['%s'] * len(r.TABLES['claims']))})"
+)
 _ORDER = {  # storage order of each table, for copying it
     "articles": "stored",
     "mentions": f"article_id {_C}, start_char, end_char, mention_id {_C}",
@@ -85,6 +102,9 @@ _ORDER = {  # storage order of each table, for copying it
     "curation": f"kind {_C}, target {_C}, action {_C}",
     "audit": "seq",
 }
+#: per table: all its rows in storage order; COPY into it
+_COPY_OUT = {t: f"SELECT {', '.join(c)} FROM {t} ORDER BY {_ORDER[t]}" for t, c in r.TABLES.items()}
+_COPY_IN = {t: f"COPY {t} ({', '.join(c)}) FROM STDIN" for t, c in r.TABLES.items()}
 
 
 def display_url(url: str) -> str:
@@ -152,13 +172,23 @@ class PostgresStore:
     def find_origin(self, article: Article) -> str:
         """As ``SQLiteStore.find_origin``: the origin of the most similar stored article at or
         above ``NEAR_DUPLICATE_THRESHOLD``, else its own id."""
-        stored = self._query("SELECT article_id, origin_id FROM articles ORDER BY stored")
-        origins = {row["article_id"]: row["origin_id"] or row["article_id"] for row in stored}
-        return r.nearest_origin(article, origins, self._fingerprints, self._texts)
+        try:
+            with self._pool.connection() as conn:
+                return self._find_origin(conn, article)
+        except (PoolTimeout, PoolClosed) as err:
+            raise self._pool_error(err, "reading") from err
+        except psycopg.Error as err:
+            raise self._translate(err, "reading") from err
 
-    def _texts(self) -> Iterator[tuple[str, str]]:
-        for row in self._query("SELECT article_id, text FROM articles"):
-            yield row["article_id"], row["text"]
+    def _find_origin(self, conn: psycopg.Connection[Any], article: Article) -> str:
+        stored = conn.execute("SELECT article_id, origin_id FROM articles ORDER BY stored")
+        origins = {row["article_id"]: row["origin_id"] or row["article_id"] for row in stored}
+
+        def texts() -> Iterator[tuple[str, str]]:
+            for row in conn.execute("SELECT article_id, text FROM articles").fetchall():
+                yield row["article_id"], row["text"]
+
+        return r.nearest_origin(article, origins, self._fingerprints, texts)
 
     def save_analysis(self, analysis: ArticleAnalysis) -> bool:
         """Store the article with its mentions, resolutions and claims, all or nothing; False
@@ -167,13 +197,13 @@ class PostgresStore:
         aid = article.article_id
         if self.has_article(aid):
             return False
-        origin = article.origin_id or self.find_origin(article)
 
         def work(conn: psycopg.Connection[Any]) -> bool:
+            # one save at a time: the origin is found among every article committed before
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SAVE_LOCK,))
+            origin = article.origin_id or self._find_origin(conn, article)
             inserted = conn.execute(
-                f"INSERT INTO articles ({', '.join(r.ARTICLE_COLUMNS)}) VALUES "
-                f"({', '.join(['%s'] * len(r.ARTICLE_COLUMNS))}) "
-                "ON CONFLICT (article_id) DO NOTHING RETURNING article_id",
+                _ARTICLE_INSERT,
                 (aid, article.title, article.text, article.source, article.published,
                  article.language, article.path, origin, article.url, article.published_at),
             ).fetchone()  # fmt: skip
@@ -451,11 +481,11 @@ class PostgresStore:
 
     def table_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
         """Every row of a table (``rows.TABLES`` columns), in storage order, streamed."""
-        columns = r.TABLES[table]
+        statement = _COPY_OUT[table]  # KeyError for a table that is not claimmap's
         try:
             with self._pool.connection() as conn, conn.cursor(name=f"copy_{table}") as cur:
                 cur.row_factory = tuple_row  # type: ignore[assignment]
-                cur.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {_ORDER[table]}")
+                cur.execute(statement)
                 while batch := cur.fetchmany(500):
                     yield from batch
         except psycopg.Error as err:
@@ -470,8 +500,7 @@ class PostgresStore:
                 raise StorageError(f"{self.path}: is not empty; migrate copies into an empty store")
             loaded: dict[str, int] = {}
             for table, rows in tables:
-                columns = r.TABLES[table]
-                with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                with conn.cursor().copy(_COPY_IN[table]) as copy:
                     n = 0
                     for n, row in enumerate(rows, 1):  # noqa: B007 (n is the count)
                         copy.write_row(row)
@@ -603,23 +632,14 @@ class PostgresStore:
     def _upsert_resolutions(
         self, conn: psycopg.Connection[Any], resolutions: Sequence[Resolution]
     ) -> None:
-        columns = r.TABLES["resolutions"]
-        conn.cursor().executemany(
-            f"INSERT INTO resolutions ({', '.join(columns)}) VALUES "
-            f"({', '.join(['%s'] * len(columns))}) ON CONFLICT (mention_id) DO UPDATE SET "
-            + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[1:]),
-            [r.resolution_values(x) for x in resolutions],
-        )
+        conn.cursor().executemany(_RESOLUTION_UPSERT, [r.resolution_values(x) for x in resolutions])
 
     def _insert_claims(
         self, conn: psycopg.Connection[Any], aid: str, claims: Sequence[Claim]
     ) -> None:
         r.check_owner(aid, "claim", [(c.article_id, c.sentence) for c in claims])
-        columns = r.TABLES["claims"]
         conn.cursor().executemany(
-            f"INSERT INTO claims ({', '.join(columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})",
-            [r.claim_values(aid, seq, c) for seq, c in enumerate(claims)],
+            _CLAIM_INSERT, [r.claim_values(aid, seq, c) for seq, c in enumerate(claims)]
         )
 
 

@@ -244,6 +244,20 @@ _EVENT_POINTS = (
     "SELECT * FROM (SELECT *, json_extract(place, '$.lat') AS lat, "
     "json_extract(place, '$.lon') AS lon FROM events)"
 )
+_EVENT_INSERT = (
+    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+)
+_CLAIM_INSERT = (
+    f"INSERT INTO claims (article_id, seq, {', '.join(CLAIM_COLUMNS)}) "
+    f"VALUES (?, ?, {', '.join('?' * len(CLAIM_COLUMNS))})"
+)
+#: per table: all its rows in storage order; an insert of one
+_COPY_OUT = {t: f"SELECT {', '.join(c)} FROM {t} ORDER BY rowid" for t, c in TABLES.items()}
+_COPY_IN = {
+    t: f"INSERT INTO {t} ({', '.join(c)}) VALUES ({', '.join('?' * len(c))})"
+    for t, c in TABLES.items()
+}
 _ARTICLE_EXISTS = "SELECT 1 FROM articles WHERE article_id = ?"
 _MENTION_EXISTS = "SELECT 1 FROM mentions WHERE mention_id = ?"
 _RESOLUTION_SELECT = """
@@ -448,8 +462,7 @@ class SQLiteStore:
         with self._write("events") as conn:
             conn.execute("DELETE FROM events")
             conn.executemany(
-                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+                _EVENT_INSERT,
                 [event_values(seq, e) for seq, e in enumerate(events)],
             )
 
@@ -505,11 +518,10 @@ class SQLiteStore:
 
     def table_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
         """Every row of a table (``rows.TABLES`` columns), in storage order."""
-        columns = ", ".join(TABLES[table])
-        order = "rowid" if table != "audit" else "seq"
+        statement = _COPY_OUT[table]  # KeyError for a table that is not claimmap's
         with self._lock:
             try:
-                cursor = self._conn.execute(f"SELECT {columns} FROM {table} ORDER BY {order}")
+                cursor = self._conn.execute(statement)
             except sqlite3.Error as err:
                 raise self._translate(err, f"reading table {table}") from err
         while True:
@@ -527,13 +539,8 @@ class SQLiteStore:
             if conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None:
                 raise StorageError(f"{self.path}: is not empty; migrate copies into an empty store")
             for table, rows in tables:
-                columns = TABLES[table]
                 before = conn.total_changes
-                conn.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) "
-                    f"VALUES ({', '.join('?' * len(columns))})",
-                    rows,
-                )
+                conn.executemany(_COPY_IN[table], rows)
                 loaded[table] = conn.total_changes - before
         return loaded
 
@@ -754,8 +761,7 @@ class SQLiteStore:
     def _insert_claims(self, conn: sqlite3.Connection, aid: str, claims: Sequence[Claim]) -> None:
         check_owner(aid, "claim", [(c.article_id, c.sentence) for c in claims])
         conn.executemany(
-            f"INSERT INTO claims (article_id, seq, {', '.join(CLAIM_COLUMNS)}) "
-            f"VALUES (?, ?, {', '.join('?' * len(CLAIM_COLUMNS))})",
+            _CLAIM_INSERT,
             [claim_values(aid, seq, c) for seq, c in enumerate(claims)],
         )
 
