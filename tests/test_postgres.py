@@ -308,3 +308,18 @@ def test_two_processes_storing_the_same_article_store_it_once(pg_db: Callable[..
             t.join()
         assert sorted(results) == [False] * 7 + [True]
         assert [a.article_id for a in one.articles()] == ["same"]
+
+
+def test_a_store_outlives_its_connections_being_dropped(pg_db: Callable[..., str]) -> None:
+    """A server restart (here: every connection of the store terminated) costs no error: the
+    read or write is tried once more on a fresh connection."""
+    url = pg_db()
+    kill = ("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid != pg_backend_pid()")  # fmt: skip
+    with open_store(url) as store:
+        store.cache_put("k", "v")
+        assert sql(url, kill)[0][0] >= 1
+        assert store.cache_get("k") == "v"
+        assert sql(url, kill)[0][0] >= 1
+        store.cache_put("k", "w")
+        assert store.cache_get("k") == "w"

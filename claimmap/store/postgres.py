@@ -140,7 +140,7 @@ class PostgresStore:
         self.schema_version = SCHEMA_VERSION
         self._pool = ConnectionPool(
             conninfo, min_size=1, max_size=max(1, pool_size), kwargs={"row_factory": dict_row},
-            timeout=timeout, check=ConnectionPool.check_connection, open=False,
+            timeout=timeout, open=False,
             name="claimmap",
         )  # fmt: skip
         try:
@@ -555,7 +555,8 @@ class PostgresStore:
         self, what: str, work: Callable[[psycopg.Connection[Any]], T], *, retry: bool = True
     ) -> T:
         """``work(conn)`` in one transaction, committed on success, rolled back on any error;
-        retried on a deadlock or a serialisation failure."""
+        retried on a deadlock, a serialisation failure or a connection the server dropped (a
+        restart: the pool replaces it)."""
         if self.read_only:
             raise ReadOnlyStoreError(
                 f"{self.path}: opened read-only ({self.read_only_reason}); writes are off, "
@@ -571,7 +572,8 @@ class PostgresStore:
             except (PoolTimeout, PoolClosed) as err:
                 raise self._pool_error(err, f"saving {what}") from err
             except psycopg.Error as err:
-                raise self._translate(err, f"saving {what}") from err
+                if not (retry and _dropped(err) and attempt < _RETRIES - 1):
+                    raise self._translate(err, f"saving {what}") from err
             except (TypeError, ValueError) as err:
                 if isinstance(err, ClaimMapError):
                     raise
@@ -579,13 +581,16 @@ class PostgresStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        try:
-            with self._pool.connection() as conn:
-                return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
-        except (PoolTimeout, PoolClosed) as err:
-            raise self._pool_error(err, "reading") from err
-        except psycopg.Error as err:
-            raise self._translate(err, "reading") from err
+        for attempt in range(2):  # once more on a connection the server dropped
+            try:
+                with self._pool.connection() as conn:
+                    return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+            except (PoolTimeout, PoolClosed) as err:
+                raise self._pool_error(err, "reading") from err
+            except psycopg.Error as err:
+                if attempt or not _dropped(err):
+                    raise self._translate(err, "reading") from err
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _row(self, table: str, key: str, convert: Callable[[Any], T], row: Any) -> T:
         try:
@@ -641,6 +646,12 @@ class PostgresStore:
         conn.cursor().executemany(
             _CLAIM_INSERT, [r.claim_values(aid, seq, c) for seq, c in enumerate(claims)]
         )
+
+
+def _dropped(err: psycopg.Error) -> bool:
+    """Whether the connection broke (no answer from the server, no SQLSTATE): a server
+    restart or a dropped link, which a fresh connection from the pool may not have."""
+    return isinstance(err, psycopg.OperationalError) and err.sqlstate in (None, "57P01")
 
 
 def _with_timeout(url: str) -> str:
