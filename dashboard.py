@@ -11,6 +11,10 @@ comes from ``claimmap.pipeline``. Widget keys start with ``cm_``.
 from __future__ import annotations
 
 import contextlib
+import copy
+import gc
+import gzip
+import hashlib
 import html
 import json
 import os
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import altair as alt
+import folium
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
@@ -32,10 +37,10 @@ from claimmap.claims.curation import claim_id, mention_of
 from claimmap.errors import ClaimMapError
 from claimmap.inputs.files import read_text
 from claimmap.pipeline import IngestSummary, Pipeline
+from claimmap.places.gazetteer import FILES, data_dir, parse_rows
 from claimmap.records import ACTORS, STATUSES, Article, Claim, Event, Place, Resolution
 from claimmap.views.control import check_claims, load_control_layer
 from claimmap.views.export import (
-    EVENT_COLUMNS,
     event_rows,
     events_csv,
     events_geojson,
@@ -51,6 +56,7 @@ from claimmap.views.mapview import (
     source_link_html,
 )
 from claimmap.views.timeline import (
+    Changes,
     changes_since,
     date_bounds,
     default_since,
@@ -123,42 +129,118 @@ class Shared:
         return self.db, self.version
 
 
-@st.cache_resource(show_spinner="Loading the gazetteer and the seed articles…")
+@st.cache_resource(show_spinner="Opening the database…")
 def shared(db: str, offline: bool) -> Shared:
-    pipeline = Pipeline.open(db=db or None, offline=offline)
-    pipeline.ensure_seeds()
+    """The gazetteers load on first need (an ingest, a correction, a search): the map, the
+    table and every tab show what is stored without them (``Pipeline.open(lazy=True)``)."""
+    pipeline = Pipeline.open(db=db or None, offline=offline, lazy=True)
+    if not pipeline.store.articles():
+        with st.spinner("Loading the gazetteer and the seed articles…"):
+            pipeline.ensure_seeds()
     return Shared(pipeline, db)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+def ready(s: Shared) -> bool:
+    """Load the gazetteers (and set the geocoder up) now, saying so; False with why if not."""
+    try:
+        with st.spinner("Loading the gazetteer…"):
+            s.pipeline.resolver  # noqa: B018 (built on first use)
+    except ClaimMapError as err:
+        st.error(md(str(err)))
+        return False
+    return True
+
+
+# What a run reads is kept once per database version (``Shared.key``) with cache_resource, the
+# same objects for every run and session: records are frozen and nothing here changes the lists.
+# (cache_data pickled 10,000 events and their resolutions in and out on every run: 1.4 s.)
+
+
+@contextlib.contextmanager
+def bulk() -> Iterator[None]:
+    """Read many records without the cycle collector, then leave them out of its walks.
+
+    10,000 events and their resolutions are a million small objects; making them set off
+    seven full collections, each walking every object of the process (1-2 s of a first run).
+    The records hold no cycles, so reference counting frees them when the cache drops them;
+    ``gc.freeze`` only spares the collector from walking them (and streamlit's modules) again
+    (cyclic garbage standing at that moment is kept: a few objects per new database version)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
 def load_events(_s: Shared, key: tuple[str, int]) -> list[Event]:
-    return _s.pipeline.store.events()
+    with bulk():
+        return _s.pipeline.store.events()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def load_articles(_s: Shared, key: tuple[str, int]) -> dict[str, Article]:
     return {a.article_id: a for a in _s.pipeline.store.articles()}
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def load_resolutions(_s: Shared, key: tuple[str, int]) -> list[Resolution]:
     """Without dismissed mentions and articles (the Review tab and exports honour curation)."""
-    return _s.pipeline.resolutions()
+    with bulk():
+        return _s.pipeline.resolutions()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def load_all_resolutions(_s: Shared, key: tuple[str, int]) -> dict[str, Resolution]:
-    return {r.mention.mention_id: r for r in _s.pipeline.store.resolutions()}
+def event_resolutions(s: Shared, event: Event) -> dict[str, Resolution]:
+    """Every stored resolution (dismissed ones too) of the articles behind ``event``."""
+    article_ids = dict.fromkeys(c.article_id for c in event.claims)
+    return {r.mention.mention_id: r for article_id in article_ids
+            for r in s.pipeline.store.resolutions(article_id)}  # fmt: skip
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def load_curations(_s: Shared, key: tuple[str, int]) -> list:
     return _s.pipeline.store.curations()
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
-def load_settlements(_s: Shared, db: str) -> list[Place]:
-    return [p for p in _s.pipeline.gazetteer.places if p.kind == "settlement" and p.has_point]
+@st.cache_resource(show_spinner=False)
+def load_settlements() -> list[Place]:
+    """The Sumy settlements for the base map, read from the gazetteer file without building
+    its index (that takes seconds and the map needs none of it)."""
+    path = data_dir() / FILES["sumy"]
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="\n") as fh:
+        places = list(parse_rows(fh, tier="sumy", source=str(path)))
+    return [p for p in places if p.kind == "settlement" and p.has_point]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def map_of(
+    _s: Shared, key: tuple[str, int], shown_digest: str, tiles: str | None,
+    _shown: list[Event], _articles: dict[str, Article],
+) -> folium.Map:  # fmt: skip
+    """The map of these events, built once; each run draws a copy (st_folium changes the map
+    it draws, and copying it takes milliseconds where building it takes half a second)."""
+    with bulk():
+        return build_map(_shown, articles=_articles, settlements=load_settlements(), tiles=tiles)
+
+
+def digest(events: Sequence[Event]) -> str:
+    """A short key for a list of events (hashing the list itself costs streamlit 0.3 s)."""
+    return hashlib.sha256("\n".join(e.event_id for e in events).encode()).hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def event_table(_s: Shared, key: tuple[str, int]) -> pd.DataFrame:
+    """The table columns of every event, by event id, made once per database version."""
+    with bulk():
+        rows = pd.DataFrame(event_rows(load_events(_s, key)), columns=TABLE_COLUMNS)
+    return rows.set_index("event_id", drop=False)
+
+
+def table_of(s: Shared, key: tuple[str, int], events: Sequence[Event]) -> pd.DataFrame:
+    """The table of these events (ids are unique: the store's primary key), in their order."""
+    return event_table(s, key).loc[[e.event_id for e in events]].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -166,13 +248,11 @@ def search(_s: Shared, db: str, query: str) -> list[Place]:
     return _s.pipeline.search_places(query, limit=12)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def exports(_s: Shared, key: tuple[str, int], ids: tuple[str, ...]) -> tuple[str, str, str]:
-    wanted = set(ids)
-    events = [e for e in load_events(_s, key) if e.event_id in wanted]
-    geojson = json.dumps(events_geojson(events), ensure_ascii=False, indent=1)
-    mentions = mentions_csv(load_resolutions(_s, key), articles=load_articles(_s, key))
-    return events_csv(events), geojson, mentions
+def find(s: Shared, query: str) -> list[Place]:
+    """Places matching ``query`` (none for a blank one); loads the gazetteers on first use."""
+    if not query.strip() or not ready(s):
+        return []
+    return search(s, s.db, query)
 
 
 def md(text: str) -> str:
@@ -208,7 +288,7 @@ def go_to_place(s: Shared) -> None:
     if not query.strip():
         st.session_state.pop("cm_goto", None)
         return
-    places = [p for p in search(s, s.db, query) if p.has_point]
+    places = [p for p in find(s, query) if p.has_point]
     if not places:
         sb.caption("No place with that name.")
         return
@@ -279,7 +359,7 @@ def show_map(
     s: Shared, shown: list[Event], articles: dict[str, Article], chosen: Event | None
 ) -> None:
     tiles = "OpenStreetMap" if st.session_state.get("cm_tiles") else None
-    fmap = build_map(shown, articles=articles, settlements=load_settlements(s, s.db), tiles=tiles)
+    fmap = copy.deepcopy(map_of(s, s.key, digest(shown), tiles, shown, articles))
     ring = selection_layer(chosen) if chosen is not None else None
     centre, zoom = None, None
     goto: Place | None = st.session_state.get("cm_goto")
@@ -312,7 +392,7 @@ def correction(s: Shared, key: str, group: list[Resolution]) -> None:
         options[res.place.place_id] = res.place
     for candidate in res.runners_up:
         options.setdefault(candidate.place.place_id, candidate.place)
-    for place in search(s, s.db, query) if query.strip() else []:
+    for place in find(s, query):
         options.setdefault(place.place_id, place)
     if not options:
         st.caption("No place matches; try another spelling (Latin or Cyrillic).")
@@ -439,7 +519,6 @@ def panel(
     shown: list[Event],
     articles: dict[str, Article],
     chosen: Event | None,
-    resolutions: dict[str, Resolution],
 ) -> None:
     ids = [e.event_id for e in shown]
     st.session_state["cm_pick"] = chosen.event_id if chosen is not None else None
@@ -492,7 +571,7 @@ def panel(
             if st.button("Dismiss the article", key=f"cm_adis_{chosen.event_id}_{article_id}"):
                 curate(s, f"Dismissed the article {article.title} ({reason}).",
                        s.pipeline.dismiss, "article", article_id, reason=reason)  # fmt: skip
-    explain(s, chosen, resolutions)
+    explain(s, chosen, event_resolutions(s, chosen))
 
 
 def review(s: Shared, articles: dict[str, Article], resolutions: list[Resolution]) -> None:
@@ -552,7 +631,7 @@ def add_articles(s: Shared) -> None:
         accept_multiple_files=True,
         key="cm_upload",
     )
-    if st.button("Add the uploaded files", key="cm_upload_go", disabled=not files):
+    if st.button("Add the uploaded files", key="cm_upload_go", disabled=not files) and ready(s):
         bar = st.progress(0.0, text="Reading…")
 
         stopped: list[BaseException] = []
@@ -582,7 +661,7 @@ def add_articles(s: Shared) -> None:
             )
         elif not urls.strip():
             st.error("Give at least one URL.")
-        else:
+        elif ready(s):
             with st.spinner("Fetching…"):
                 with s.writing():
                     summary = s.pipeline.ingest_urls(urls.splitlines())
@@ -600,7 +679,7 @@ def add_articles(s: Shared) -> None:
     if pasted:
         if not text.strip():
             st.error("Paste the article text first.")
-        else:
+        elif ready(s):
             with st.spinner("Analysing…"):
                 summary = ingest_pasted(
                     s,
@@ -829,18 +908,22 @@ def history(events: Sequence[Event], chosen: Event | None, articles: dict[str, A
     st.dataframe(table, hide_index=True, key="cm_history", width="stretch")
 
 
-def what_changed(events: Sequence[Event], articles: dict[str, Article]) -> None:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def changes_of(_s: Shared, key: tuple[str, int], since: str) -> Changes:
+    return changes_since(load_events(_s, key), articles=load_articles(_s, key), since=since)
+
+
+def what_changed(s: Shared, key: tuple[str, int], articles: dict[str, Article]) -> None:
     """New events, new claims on old events, status changes, places that changed hands."""
     start = default_since(articles)
     if start is None:
         st.info("No article has a publication date, so nothing can be new since a day.")
         return
     since = st.date_input("What changed since (published on or after)", start, key="cm_since")
-    changes = changes_since(events, articles=articles, since=since.isoformat())
+    changes = changes_of(s, key, since.isoformat())
     st.markdown(f"**New events** ({len(changes.new_events)})")
     if changes.new_events:
-        rows = event_rows(changes.new_events)
-        st.dataframe(pd.DataFrame(rows)[TABLE_COLUMNS], hide_index=True, key="cm_ch_new")
+        st.dataframe(table_of(s, key, changes.new_events), hide_index=True, key="cm_ch_new")
     st.markdown(f"**New claims on older events** ({len(changes.new_claims)})")
     for event, claims in changes.new_claims:
         st.markdown(f"- {md(event_label(event))}: {len(claims)} new claim(s), since {event.date}")
@@ -937,7 +1020,8 @@ def main() -> None:
     st.caption(f"{len(articles)} articles · {len(events)} events · {len(shown)} match the filters")
     if flash := st.session_state.get("cm_flash"):  # kept until the next change (see add_articles)
         st.success(md(flash))
-    chosen = next((e for e in shown if e.event_id == st.session_state.get("cm_selected")), None)
+    selected = st.session_state.get("cm_selected")
+    chosen = next((e for e in shown if e.event_id == selected), None)
     (
         tab_map,
         tab_review,
@@ -965,12 +1049,11 @@ def main() -> None:
         with left:
             show_map(s, shown, articles, chosen)
         with right:
-            panel(s, shown, articles, chosen, load_all_resolutions(s, s.key))
+            panel(s, shown, articles, chosen)
             history(events, chosen, articles)
         st.session_state["cm_table_ids"] = [e.event_id for e in shown]
-        table = pd.DataFrame(event_rows(shown), columns=list(EVENT_COLUMNS))
         st.dataframe(
-            table[TABLE_COLUMNS],
+            table_of(s, key, shown),
             key="cm_table",
             hide_index=True,
             on_select=on_table_select,
@@ -978,7 +1061,7 @@ def main() -> None:
             width="stretch",
         )
     with tab_changes:
-        what_changed(events, articles)
+        what_changed(s, key, articles)
     with tab_control:
         control_layers(events)
     with tab_review:
@@ -996,29 +1079,38 @@ def main() -> None:
     with tab_add:
         add_articles(s)
     with tab_export:
-        events_text, geojson_text, mentions_text = exports(
-            s, s.key, tuple(e.event_id for e in shown)
-        )
-        st.caption(f"The {len(shown)} events that match the filters, and every mention.")
-        st.download_button(
-            "Events (CSV)", events_text, "claimmap-events.csv", "text/csv", key="cm_dl_events_csv"
-        )
-        st.download_button(
-            "Events (GeoJSON)",
-            geojson_text,
-            "claimmap-events.geojson",
-            "application/geo+json",
-            key="cm_dl_events_geojson",
-        )
-        st.download_button(
-            "Mentions (CSV)",
-            mentions_text,
-            "claimmap-mentions.csv",
-            "text/csv",
-            key="cm_dl_mentions_csv",
-        )
+        export_tab(shown, resolutions, articles)
     with tab_curation:
         curation_tab(s)
+
+
+def export_tab(
+    shown: list[Event], resolutions: list[Resolution], articles: dict[str, Article]
+) -> None:
+    """The files are made when a button is pressed (st.download_button runs the callable then,
+    in another thread): making all three on every run cost 2.4 s at 10,000 events."""
+    st.caption(f"The {len(shown)} events that match the filters, and every mention.")
+    st.download_button(
+        "Events (CSV)",
+        lambda: events_csv(shown),
+        "claimmap-events.csv",
+        "text/csv",
+        key="cm_dl_events_csv",
+    )
+    st.download_button(
+        "Events (GeoJSON)",
+        lambda: json.dumps(events_geojson(shown), ensure_ascii=False, indent=1),
+        "claimmap-events.geojson",
+        "application/geo+json",
+        key="cm_dl_events_geojson",
+    )
+    st.download_button(
+        "Mentions (CSV)",
+        lambda: mentions_csv(resolutions, articles=articles),
+        "claimmap-mentions.csv",
+        "text/csv",
+        key="cm_dl_mentions_csv",
+    )
 
 
 if __name__ == "__main__":

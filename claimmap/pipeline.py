@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -59,8 +61,9 @@ from claimmap.records import (
     Event,
     Place,
     Resolution,
+    event_family,
 )
-from claimmap.store.base import Store, open_store
+from claimmap.store.base import EventInputs, Store, open_store
 
 __all__ = ["SEEDS_DIR", "IngestSummary", "Pipeline", "Progress"]
 
@@ -130,11 +133,24 @@ def _env_offline() -> bool:
 class Pipeline:
     """Owns a store and a resolver; every operation a user can do goes through here."""
 
-    def __init__(self, *, store: Store, resolver: Resolver, offline: bool = False) -> None:
+    def __init__(
+        self, *, store: Store, resolver: Resolver | Callable[[], Resolver], offline: bool = False
+    ) -> None:
         self.store = store
-        self.resolver = resolver
+        self._resolver = resolver  # or what builds it, on first use (``open(lazy=True)``)
+        self._resolver_lock = threading.Lock()
         self.offline = offline  #: never touch the network: no geocoder, no fetching by URL
+        #: analysis processes for a big offline batch (``default_workers()``); 1: this process
+        self.workers = default_workers()
         self._names: tuple[str, ...] | None = None
+
+    @property
+    def resolver(self) -> Resolver:
+        if not isinstance(self._resolver, Resolver):
+            with self._resolver_lock:
+                if not isinstance(self._resolver, Resolver):
+                    self._resolver = self._resolver()
+        return self._resolver
 
     @classmethod
     def open(
@@ -143,23 +159,39 @@ class Pipeline:
         db: str | Path | None = None,
         offline: bool | None = None,
         geocoder_url: str | None = None,
+        lazy: bool = False,
     ) -> Pipeline:
         """Open (or create) the database and the offline gazetteers; add the geocoder unless
-        ``offline`` (default: the CLAIMMAP_OFFLINE environment variable)."""
+        ``offline`` (default: the CLAIMMAP_OFFLINE environment variable).
+
+        ``lazy``: load the gazetteers and set the geocoder up on the first use of the resolver
+        (an ingest, a correction, a search) instead, so what reads only the store starts at
+        once; a bad geocoder URL then raises ConfigError there."""
         store = open_store(db)
         offline = _env_offline() if offline is None else offline
-        fallback = None
-        if not offline:
-            from claimmap.places.geocode import tier_from_url
 
-            env = os.environ.get("CLAIMMAP_GEOCODER_URL")
-            url = geocoder_url or env or DEFAULT_GEOCODER
-            try:
-                fallback = tier_from_url(url, cache=store)
-            except ConfigError as err:
-                store.close()
-                raise ConfigError(f"CLAIMMAP_GEOCODER_URL: {err}" if url == env else err) from None
-        return cls(store=store, resolver=Resolver.offline(fallback=fallback), offline=offline)
+        def resolver() -> Resolver:
+            fallback = None
+            if not offline:
+                from claimmap.places.geocode import tier_from_url
+
+                env = os.environ.get("CLAIMMAP_GEOCODER_URL")
+                url = geocoder_url or env or DEFAULT_GEOCODER
+                try:
+                    fallback = tier_from_url(url, cache=store)
+                except ConfigError as err:
+                    raise ConfigError(
+                        f"CLAIMMAP_GEOCODER_URL: {err}" if url == env else err
+                    ) from None
+            return Resolver.offline(fallback=fallback)
+
+        if lazy:
+            return cls(store=store, resolver=resolver, offline=offline)
+        try:
+            return cls(store=store, resolver=resolver(), offline=offline)
+        except ConfigError:
+            store.close()
+            raise
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -272,39 +304,39 @@ class Pipeline:
         stored: list[tuple[str, str]] = []  # (name, article id) stored by this batch
         stop = ""  # why nothing more can be stored (a full disk, a read-only database)
         inputs: list[str] = []  # progress counts inputs (files, uploads), not articles
-        for name, got in items:
-            if progress is not None:
-                progress(min(len(inputs), total), total, name)
-            if isinstance(got, Note):
-                notes.append(str(got))
-                continue
-            source = got.path if isinstance(got, Article) and got.path else name
-            if not inputs or inputs[-1] != source:
-                inputs.append(source)
-            if stop:
-                failed.append((name, f"not stored: {stop}"))
-                continue
-            try:
-                if isinstance(got, ClaimMapError):
-                    raise got
-                article = got
-                if published and not article.published:
-                    article = replace(article, published=published)
-                if self.store.has_article(article.article_id):
-                    duplicates.append(name)
+        with _Analyst(self, overrides) as analyst:
+            for name, got, analysis in analyst.analysed(items, published):
+                if progress is not None:
+                    progress(min(len(inputs), total), total, name)
+                if isinstance(got, Note):
+                    notes.append(str(got))
                     continue
-                article = replace(article, origin_id=self._origin(article))
-                if self.store.save_analysis(self.analyse(article, overrides=overrides)):
-                    ingested.append(name)
-                    stored.append((name, article.article_id))
-                else:
-                    duplicates.append(name)
-            except (StorageFullError, ReadOnlyStoreError) as err:
-                failed.append((name, str(err)))
-                full = isinstance(err, StorageFullError)
-                stop = "the disk is full (not tried)" if full else "writes are off (not tried)"
-            except ClaimMapError as err:
-                failed.append((name, str(err)))
+                source = got.path if isinstance(got, Article) and got.path else name
+                if not inputs or inputs[-1] != source:
+                    inputs.append(source)
+                if stop:
+                    failed.append((name, f"not stored: {stop}"))
+                    continue
+                try:
+                    if isinstance(got, ClaimMapError):
+                        raise got
+                    if isinstance(analysis, ClaimMapError):
+                        raise analysis
+                    if analysis is None or self.store.has_article(got.article_id):
+                        duplicates.append(name)
+                        continue
+                    article = replace(analysis.article, origin_id=self._origin(analysis.article))
+                    if self.store.save_analysis(replace(analysis, article=article)):
+                        ingested.append(name)
+                        stored.append((name, article.article_id))
+                    else:
+                        duplicates.append(name)
+                except (StorageFullError, ReadOnlyStoreError) as err:
+                    failed.append((name, str(err)))
+                    full = isinstance(err, StorageFullError)
+                    stop = "the disk is full (not tried)" if full else "writes are off (not tried)"
+                except ClaimMapError as err:
+                    failed.append((name, str(err)))
         if progress is not None:
             progress(total, total, "")
         events_error = ""
@@ -328,7 +360,7 @@ class Pipeline:
         delete = getattr(self.store, "delete_article", None)
         while True:
             try:
-                self.rebuild_events()
+                self.merge_events()
                 return "", removed
             except StorageFullError as err:
                 why = f"events not rebuilt, the map shows the events from before: {err}"
@@ -368,32 +400,15 @@ class Pipeline:
     # -- events and corrections -------------------------------------------------------------
 
     def rebuild_events(self) -> list[Event]:
-        """Merge every stored claim into events again and store them.
+        """Merge every stored claim into events again and store them; returns the events."""
+        self.store.update_events(_merge, everything=True)
+        return self.store.events()
 
-        Another process may store an article while this one merges; when the articles changed
-        meanwhile, merge again. That process rebuilds after its own last article too, so the
-        last rebuild to finish has seen every article. ``Store.merging`` makes the merges one
-        at a time (on PostgreSQL across processes: a later merge never writes fewer articles'
-        events over a newer one)."""
-        with self.store.merging():
-            for _ in range(5):
-                before = {a.article_id for a in self.store.articles()}
-                claims = self.store.claims()  # then articles and places: they hold every claim's
-                articles = {a.article_id: a for a in self.store.articles()}
-                claims = _dated(claims, articles)
-                places = {
-                    r.place.place_id: r.place
-                    for r in self.store.resolutions()
-                    if r.place is not None
-                }
-                curations = self.store.curations()
-                claims = curation.apply_to_claims(claims, curations)
-                events = build_events(claims, articles=articles, places=places)
-                events = curation.apply_to_events(events, curations)
-                self.store.replace_events(events)
-                if {a.article_id for a in self.store.articles()} == before:
-                    break
-        return events
+    def merge_events(self, groups: Collection[tuple[str, str]] = ()) -> int:
+        """Merge again only the (place id, family) groups whose claims changed since the last
+        merge (the store keeps them, so a merge a killed run missed is done by the next one),
+        and ``groups``. Returns how many groups were merged."""
+        return self.store.update_events(_merge, groups=groups)
 
     def override(self, mention_id: str, place_id: str) -> None:
         """A user's correction: persist it, re-resolve that article, rebuild events.
@@ -413,7 +428,7 @@ class Pipeline:
         article = self.store.article(resolution.mention.article_id)
         analysis = self.analyse(article, overrides=self.store.overrides())
         self.store.replace_claims(article.article_id, analysis.claims, analysis.resolutions)
-        self.rebuild_events()
+        self.merge_events()
 
     def search_places(self, query: str, *, limit: int = 10) -> list[Place]:
         """Places whose name matches ``query``, best first, for the correction picker: what the
@@ -449,9 +464,10 @@ class Pipeline:
         change = Curation(kind, target, "dismiss", reason.strip(), label,
                           who=who or curation.current_user())  # fmt: skip
         new = "dismissed" + (f": {reason.strip()}" if reason.strip() else "")
+        self.store.mark_groups(self._curation_groups(kind, target))
         self.store.curate(change, remove=False, audit_action="dismiss", old_value="shown",
                           new_value=new)  # fmt: skip
-        self.rebuild_events()
+        self.merge_events()
         return label
 
     def restore(self, kind: str, target: str, *, who: str | None = None) -> list[AuditEntry]:
@@ -462,6 +478,10 @@ class Pipeline:
         if not standing:
             raise CurationError(f"{kind} {target} is neither dismissed nor corrected")
         entries = []
+        # a dismissed event is in no table: which group held it is known only by merging all
+        groups = None if kind == "event" else self._curation_groups(kind, target)
+        if groups is not None:
+            self.store.mark_groups(groups)
         for old in standing:
             change = Curation(kind, target, old.action, old.value, old.label,
                               who=who or curation.current_user())  # fmt: skip
@@ -469,7 +489,10 @@ class Pipeline:
             now = "shown" if old.action == "dismiss" else "as extracted"
             entries.append(self.store.curate(change, remove=True, audit_action="restore",
                                              old_value=was, new_value=now))  # fmt: skip
-        self.rebuild_events()
+        if groups is None:
+            self.rebuild_events()
+        else:
+            self.merge_events()
         return entries
 
     def correct_claim(
@@ -509,9 +532,10 @@ class Pipeline:
         label = self._label("claim", claim_id)
         change = Curation("claim", claim_id, "correct", _json(after), label,
                           who=who or curation.current_user())  # fmt: skip
+        self.store.mark_groups(self._curation_groups("claim", claim_id))
         entry = self.store.curate(change, remove=not after, audit_action="correct",
                                   old_value=_json(current), new_value=_json(new))  # fmt: skip
-        self.rebuild_events()
+        self.merge_events()
         return entry
 
     def claim(self, claim_id: str) -> Claim:
@@ -533,6 +557,25 @@ class Pipeline:
             if r.mention.mention_id not in gone and r.mention.article_id not in articles
         ]
 
+    def _curation_groups(self, kind: str, target: str) -> set[tuple[str, str]]:
+        """The (place id, family) groups whose events a curation of this target can change:
+        those of the article's claims (an article, a mention, a claim), every family at a
+        claim's place (a correction can move it to another type), or the event's own."""
+        if kind == "event":
+            return {(e.place.place_id, event_family(e.event_type))
+                    for e in self.store.events() if e.event_id == target}  # fmt: skip
+        article_id = (
+            self.store.resolution(target).mention.article_id
+            if kind == "mention"
+            else (target if kind == "article" else target.rsplit(":", 3)[0])
+        )
+        claims = self.store.claims(article_id)
+        groups = {(c.place_id, event_family(c.event_type)) for c in claims}
+        if kind == "claim":
+            places = {c.place_id for c in claims if curation.claim_id(c) == target}
+            groups |= {(p, event_family(t)) for p in places for t in EVENT_TYPES}
+        return groups
+
     def _label(self, kind: str, target: str) -> str:
         """What a curation target is, in words; NotFoundError when it does not exist."""
         if kind == "article":
@@ -550,6 +593,126 @@ class Pipeline:
                     return f"{event.place.name} — {event.event_type.replace('_', ' ')}"
             raise NotFoundError(f"event {target!r} is not on the map (dismissed already?)")
         raise CurationError(f"unknown kind {kind!r}; one of {', '.join(CURATION_KINDS)}")
+
+
+#: Articles read ahead and analysed together; with workers, a batch of at least this many
+#: articles is analysed in parallel.
+CHUNK = 32
+_WORKER: tuple[Pipeline, dict[str, Place]] | None = None  # the pipeline a forked worker uses
+_Analysed = tuple[str, Any, "ArticleAnalysis | ClaimMapError | None"]
+_Chunk = tuple[list[tuple[str, Any]], list[Article], Any]
+
+
+def default_workers() -> int:
+    """Analysis processes for big batches: CLAIMMAP_WORKERS, else one per core."""
+    value = os.environ.get("CLAIMMAP_WORKERS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def _analyse_forked(article: Article) -> ArticleAnalysis | ClaimMapError:
+    assert _WORKER is not None
+    pipeline, overrides = _WORKER
+    try:
+        return pipeline.analyse(article, overrides=overrides)
+    except ClaimMapError as err:
+        return err
+
+
+class _Analyst:
+    """Analyses the articles of a batch ahead of the loop that stores them, in order: in this
+    process, or for a big batch offline in forked worker processes (they inherit the loaded
+    gazetteers; the store is written only here). Results and order are those of a serial run.
+    With the geocoder on, analysis stays in this process: the geocoder's rate limit, budget and
+    cache are per process."""
+
+    def __init__(self, pipeline: Pipeline, overrides: dict[str, Place]) -> None:
+        self.pipeline = pipeline
+        self.overrides = overrides
+        self.pool: Any = None
+
+    def __enter__(self) -> _Analyst:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def analysed(self, items: Iterable[Item], published: str) -> Iterator[_Analysed]:
+        """(name, what was read, its analysis): None for a note, an error or a stored article.
+        With workers, the next chunk is being analysed while this one is stored."""
+        pending: _Chunk | None = None
+        chunk: list[tuple[str, Article | Note | ClaimMapError]] = []
+        for name, got in items:
+            if isinstance(got, Article) and published and not got.published:
+                got = replace(got, published=published)
+            chunk.append((name, got))
+            if len(chunk) >= CHUNK:
+                submitted = self._submit(chunk)
+                if pending is not None:
+                    yield from self._collect(pending)
+                pending, chunk = submitted, []
+        if pending is not None:
+            yield from self._collect(pending)
+        yield from self._collect(self._submit(chunk))
+
+    def _submit(self, chunk: list[tuple[str, Any]]) -> _Chunk:
+        """The chunk, its articles not stored yet, and their analysis under way in the workers
+        (None: analysed in this process when collected)."""
+        store = self.pipeline.store
+        todo = [
+            got for _, got in chunk
+            if isinstance(got, Article) and not store.has_article(got.article_id)
+        ]  # fmt: skip
+        pool = self._pool() if len(todo) >= CHUNK else None
+        running = pool.map_async(_analyse_forked, todo) if pool is not None else None
+        return chunk, todo, running
+
+    def _collect(self, submitted: _Chunk) -> Iterator[_Analysed]:
+        chunk, todo, running = submitted
+        results: dict[int, ArticleAnalysis | ClaimMapError] = {}
+        if running is not None:
+            results = dict(zip(map(id, todo), running.get(), strict=True))
+        wanted = {id(got) for got in todo}
+        for name, got in chunk:
+            if id(got) not in wanted:
+                yield name, got, None
+                continue
+            result = results.get(id(got))
+            if result is None:
+                try:
+                    result = self.pipeline.analyse(got, overrides=self.overrides)
+                except ClaimMapError as err:
+                    result = err
+            yield name, got, result
+
+    def _pool(self) -> Any:
+        offline = self.pipeline.resolver.fallback is None
+        if self.pool is None and self.pipeline.workers > 1 and offline:
+            import gc
+            import multiprocessing
+
+            global _WORKER
+            _WORKER = (self.pipeline, self.overrides)
+            self.pipeline.resolver.keys  # noqa: B018 (loaded once, before the fork)
+            gc.freeze()  # the forked workers then share the gazetteer pages
+            try:
+                context = multiprocessing.get_context("fork")
+                self.pool = context.Pool(self.pipeline.workers)
+            except (OSError, ValueError):
+                self.pool = None
+                self.pipeline.workers = 1  # no fork here: analyse in this process
+        return self.pool
+
+
+def _merge(inputs: EventInputs) -> list[Event]:
+    """Events of some groups from their claims, curations applied (``Store.update_events``)."""
+    claims = _dated(inputs.claims, inputs.articles)
+    claims = curation.apply_to_claims(claims, inputs.curations)
+    events = build_events(claims, articles=inputs.articles, places=inputs.places)
+    return curation.apply_to_events(events, inputs.curations)
 
 
 def _json(value: dict[str, str]) -> str:

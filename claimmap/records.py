@@ -38,6 +38,16 @@ ROLES = ("location", "target", "origin")
 CONTROL_TYPES = ("territorial_capture", "recapture", "withdrawal")
 
 
+def event_family(event_type: str) -> str:
+    """The claims an event of this type is merged from are those of its place and family: its
+    own type, or for the control types all three (the other side's control change closes it).
+
+    >>> event_family("assault"), event_family("recapture")
+    ('assault', 'control')
+    """
+    return "control" if event_type in CONTROL_TYPES else event_type
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A place in a gazetteer tier (or found by the geocoder).
@@ -68,6 +78,19 @@ class Place:
     @property
     def has_point(self) -> bool:
         return self.lat is not None and self.lon is not None
+
+    # Pickling (the gazetteer index cache holds ~70,000 places): the state is a plain tuple
+    # set slot by slot; dataclasses' own __setstate__ looks up the fields for every object and
+    # was half of the cache's load time.
+    def __getstate__(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in _PLACE_SLOTS)
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        for name, value in zip(_PLACE_SLOTS, state, strict=True):
+            object.__setattr__(self, name, value)
+
+
+_PLACE_SLOTS = Place.__slots__
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,14 @@ import re
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import SEEDS
 from nominatim_server import HOSTILE_NAMES, NominatimStandIn, serve
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
@@ -135,10 +137,19 @@ def test_selecting_an_event_shows_its_sentences_and_why(monkeypatch, seeded_db):
     assert any(label.startswith("“Alexandria” → Oleksandriia") for label in labels)
 
 
+@dataclass
+class Downloads:
+    files: dict[str, bytes] = field(default_factory=dict)  #: by URL
+    managers: list[MediaFileManager] = field(default_factory=list)  #: one per run
+
+
 @pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Keep what st.download_button stored, by URL, so a test can read the exported files."""
-    files: dict[str, bytes] = {}
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Downloads:
+    """Keep what st.download_button stored, by URL, so a test can read the exported files.
+    The dashboard makes its files when a button is pressed (a callable as ``data``): the
+    test presses it as the browser does, through the last run's media file manager."""
+    kept = Downloads()
+    files, managers = kept.files, kept.managers
 
     class Recording(MemoryMediaFileStorage):
         def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
@@ -147,13 +158,20 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
             files[url] = self.get_file(url.rsplit("/", 1)[1]).content
             return file_id
 
+    class Keeping(MediaFileManager):
+        def __init__(self, storage: MemoryMediaFileStorage) -> None:
+            super().__init__(storage)
+            managers.append(self)
+
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
-    return files
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Keeping)
+    return kept
 
 
-def _download(at: AppTest, files: dict[str, bytes], key: str) -> str:
+def _download(at: AppTest, downloads: Downloads, key: str) -> str:
     [button] = [b for b in at.download_button if b.key == key]
-    return files[button.proto.url].decode("utf-8")
+    url = button.proto.url or downloads.managers[-1].execute_deferred(button.proto.deferred_file_id)
+    return downloads.files[url].decode("utf-8")
 
 
 def test_exports_hold_the_filtered_events_and_all_mentions(monkeypatch, seeded_db, downloads):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -221,6 +222,18 @@ def test_map_escapes_everything_from_articles():
     assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(9)" in html  # JSON-escaped
     assert "esc(p[0])" in html  # and escaped in the page before it becomes HTML
     assert "esc(t.snippets[c[0]])" in html
+
+
+def test_template_syntax_in_articles_is_text_not_jinja():
+    """branca compiled every macro's output as a new Jinja template: a place named
+    ``{{ 6*7 }} town`` was drawn as "42 town", and this sentence made the whole map fail."""
+    event = _event(name="{{ 6*7 }} town", sentence="They said {% raw %} {{ 7*7 }} there")
+    fmap = build_map([event], articles={"a1": replace(ARTICLE, title="Title {{ 7*7 }}")})
+    html = fmap.get_root().render()
+    assert "{{ 6*7 }} town" in html
+    assert "Title {{ 7*7 }}" in html
+    assert "{% raw %} {{ 7*7 }} there" in html
+    assert "42 town" not in html
 
 
 def test_map_references_no_cdn_and_credits_openstreetmap():

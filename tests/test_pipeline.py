@@ -12,6 +12,8 @@ import pytest
 from conftest import SEEDS
 from synthetic import write_articles
 
+from claimmap.claims.curation import claim_id as curation_id
+from claimmap.inputs.files import read_path
 from claimmap.pipeline import Pipeline
 from claimmap.places.resolve import Resolver
 from claimmap.store.base import open_store
@@ -226,3 +228,64 @@ def test_claims_stored_before_dates_existed_are_dated_when_events_are_rebuilt(
     [capture] = [e for e in events if e.event_type == "territorial_capture" and e.date]
     assert (capture.date, capture.time_precision) == ("2025-06-08", 1)
     assert capture.claims[0].date_text == "on Sunday"
+
+
+def test_merging_only_the_changed_groups_gives_the_events_of_a_full_rebuild(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    """Batches, an override, dismissals, a correction and restores each re-merge only their
+    (place, family) groups; the events are always those a rebuild from all claims gives."""
+    for batch in range(3):
+        folder = write_articles(tmp_path / f"b{batch}", 6, seed=batch)[0].parent
+        pipeline.ingest_paths([folder])
+        assert pipeline.store.events() == pipeline.rebuild_events()
+    store = pipeline.store
+    claims = store.claims()
+    article = claims[0].article_id
+    pipeline.dismiss("article", article)
+    assert store.events() == pipeline.rebuild_events()
+    claim = next(c for c in claims if c.article_id != article and c.event_type != "mention")
+    pipeline.correct_claim(curation_id(claim), event_type="shelling", actor="Ukrainian forces")
+    assert store.events() == pipeline.rebuild_events()
+    pipeline.restore("article", article)
+    pipeline.restore("claim", curation_id(claim))
+    assert store.events() == pipeline.rebuild_events()
+    event = store.events()[0]
+    pipeline.dismiss("event", event.event_id)
+    assert store.events() == pipeline.rebuild_events()
+    pipeline.restore("event", event.event_id)
+    assert store.events() == pipeline.rebuild_events()
+
+
+def test_groups_stored_but_not_merged_are_merged_by_the_next_run(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    """What a kill between storing an article and merging its events leaves is merged later."""
+    [path] = write_articles(tmp_path, 1)
+    analysis = pipeline.analyse(read_path(path))
+    assert pipeline.store.save_analysis(analysis)  # stored, as if killed before the merge
+    assert pipeline.store.events() == []
+    assert pipeline.merge_events() > 0
+    assert pipeline.store.events() == pipeline.rebuild_events() != []
+    assert pipeline.merge_events() == 0  # nothing left waiting
+
+
+def test_analysis_in_worker_processes_stores_what_a_serial_run_stores(
+    resolver: Resolver, tmp_path: Path
+) -> None:
+    """A batch big enough for the workers (two chunks) gives the same articles in the same
+    order, the same resolutions, claims and events as one process, and the same report."""
+    folder = write_articles(tmp_path / "in", 70, seed=3)[0].parent
+    shutil.copy(SEEDS[0], folder / "zz_seed.txt")
+    (folder / "zz_seed_again.txt").write_text(SEEDS[0].read_text("utf-8"), encoding="utf-8")
+    runs = []
+    for workers in (1, 2):
+        pipeline = Pipeline(store=SQLiteStore(":memory:"), resolver=resolver)
+        pipeline.workers = workers
+        summary = pipeline.ingest_paths([folder])
+        store = pipeline.store
+        stored = (store.articles(), store.resolutions(), store.claims(), store.events())
+        runs.append((summary, *stored))
+    assert runs[0] == runs[1]
+    assert len(runs[0][0].ingested) == 71
+    assert runs[0][0].duplicates == ("zz_seed_again.txt",)

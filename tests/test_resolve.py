@@ -165,3 +165,20 @@ def test_offline_index_cache_round_trips_and_survives_damage(tmp_path, monkeypat
         assert cache.read_bytes() != b"not a pickle"  # replaced by a good one
     finally:
         gazetteer.load_offline.cache_clear()
+
+
+def test_border_distance_is_per_place_from_the_state_border_line(resolver: Resolver) -> None:
+    sopych = resolver.place("UA59100070190030721")  # a village on the Bryansk border
+    assert resolver.border_km(sopych) < 3
+    assert resolver.border_km(resolver.place("UA59080270010036634")) > 20  # Sumy city
+    assert resolver.border_km(resolver.place("geonames:524901")) == float("inf")  # Moscow
+
+
+def test_a_stated_distance_to_the_border_weighs_the_candidates(resolver: Resolver) -> None:
+    [rylsk, _] = resolver.resolve_text(
+        "A drone hit Rylsk, about 30 km from the border with Ukraine."
+    )
+    assert "from the state border, where the text puts it (30 km)" in rylsk.reason
+    [village] = resolver.resolve_text("Обстріляно Павлівку, за 5 км від кордону.")
+    assert village.place.place_id == "UA59080030370089250"  # the Bilopillia-hromada one
+    assert "5 km" in village.reason

@@ -76,3 +76,42 @@ def test_a_stated_area_outside_sumy(resolver: Resolver) -> None:
     places = {r.mention.surface: r.place for r in resolver.resolve_text(text)}
     assert places["Костянтинівка"].admin1 == "Donetsk"
     assert places["Краматорського району"].place_id == "UA14120000000070232"
+
+
+def test_a_clause_before_the_list_words_still_states_the_area() -> None:
+    text = "В Харьковской области наши штурмовики зашли в населённые пункты Графское, Нескучное."
+    ms = _mentions(
+        text, [("Харьковской области", "oblast"), ("Графское", "settlement"),
+               ("Нескучное", "settlement")]
+    )  # fmt: skip
+    assert set(stated_areas(text, ms)) == {ms[1], ms[2]}
+
+
+def test_a_plural_area_word_makes_the_names_before_it_areas(resolver: Resolver) -> None:
+    text = "Russia's Bryansk and Belgorod regions were attacked by drones."
+    by_surface = {r.mention.surface: r for r in resolver.resolve_text(text)}
+    assert by_surface["Bryansk"].mention.kind == "oblast"
+    assert by_surface["Bryansk"].place.kind == "oblast"
+
+
+def test_a_stated_area_without_the_name_is_said_and_flagged(resolver: Resolver) -> None:
+    # Vodolaga is the Russian singular of Khotin hromada's Vodolahy: no Sumy-oblast place is
+    # called so, and the Kharkiv-oblast Vodolaha is no silent answer
+    text = "Russian forces attacked the villages in the Sumy region - Vodolaga and Yunakivka."
+    [vodolaga] = [r for r in resolver.resolve_text(text) if r.mention.surface == "Vodolaga"]
+    assert "outside_stated_area" in vodolaga.flags
+    assert vodolaga.reason.startswith("no place called 'Vodolaga' is known where the text puts")
+    assert "Sumy region" in vodolaga.reason
+    met = [r for r in resolver.resolve_text(text) if r.mention.surface == "Yunakivka"]
+    assert met[0].flags == ()
+
+
+def test_polygons_decide_inside_for_places_without_admin_columns(resolver: Resolver) -> None:
+    korenevo = resolver.place("geonames:544906")  # Kursk oblast, world tier: no admin1
+    kursk = resolver.place("geonames:538555")
+    belgorod = resolver.place("geonames:578071")
+    assert not korenevo.admin1
+    assert resolver.inside(korenevo, kursk)
+    assert not resolver.inside(korenevo, belgorod)
+    sumy_hromada = resolver.place("UA59080310000049988")  # Yunakivska hromada
+    assert resolver.inside(resolver.place("UA59080310010046655"), sumy_hromada)

@@ -26,7 +26,7 @@ from claimmap.errors import (
     StorageError,
     StorageFullError,
 )
-from claimmap.inputs.files import read_path
+from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD, read_path, similarity
 from claimmap.pipeline import Pipeline
 from claimmap.places.resolve import Resolver
 from claimmap.records import (
@@ -40,6 +40,7 @@ from claimmap.records import (
     Place,
     Resolution,
 )
+from claimmap.store import neardup
 from claimmap.store.base import Store, default_db_path, open_store
 from claimmap.store.rows import haversine_km
 from claimmap.store.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
@@ -533,7 +534,11 @@ def test_bbox_and_radius_queries_give_the_brute_force_answers(store: Store) -> N
     rng = random.Random(17)
     events = spread_events(rng)
     store.replace_events(events)
-    pointed = [e for e in events if e.place.has_point]
+    # the store's order (date, place name, type, id) is the order every area query gives
+    pointed = [e for e in store.events() if e.place.has_point]
+    assert sorted(pointed, key=lambda e: e.event_id) == sorted(
+        (e for e in events if e.place.has_point), key=lambda e: e.event_id
+    )
     boxes = [(33.0, 50.0, 36.0, 52.0), (170.0, -10.0, -170.0, 10.0), (-180, -90, 180, 90)]
     for _ in range(25):
         south, north = sorted(rng.uniform(-90, 90) for _ in range(2))
@@ -612,3 +617,43 @@ def test_curation_and_its_audit_say_who_and_when(store: Store) -> None:
     )  # fmt: skip
     [standing] = store.curations()  # one standing curation per target and action
     assert (standing.value, standing.who, standing.at) == ("duplicate", "mark", again.at)
+
+
+def test_near_duplicate_index_pairs_rewrites_and_nothing_else(store: Store) -> None:
+    """The LSH index (claimmap.store.neardup) finds the rewrites the exact Jaccard pairs, and an
+    unrelated report among them stays its own origin (on every back end)."""
+    plain, rewrite = read_path(DATA / "plain.txt"), read_path(DATA / "plain_rewrite.txt")
+    others = [read_path(DATA / name) for name in ("front_other.txt", "dateline.txt", "article.md")]
+    for article in [plain, *others]:
+        store.save_analysis(ArticleAnalysis(article))
+    assert store.find_origin(rewrite) == plain.article_id
+    assert similarity(plain.text, rewrite.text) >= NEAR_DUPLICATE_THRESHOLD
+    for other in others:
+        assert store.article(other.article_id).origin_id == other.article_id
+    buckets = list(store.table_rows("near_buckets"))
+    assert len(buckets) == neardup.BANDS * 4
+    assert {aid for _, aid in buckets} == {a.article_id for a in [plain, *others]}
+    assert store.counts()["shingles"] == 4
+
+
+def test_the_index_agrees_with_the_exact_jaccard() -> None:
+    plain, rewrite = (read_path(DATA / n).text for n in ("plain.txt", "plain_rewrite.txt"))
+    a, b = neardup.signature(plain), neardup.signature(rewrite)
+    assert neardup.jaccard(a.shingles, b.shingles) == pytest.approx(similarity(plain, rewrite))
+    assert neardup.signature("").buckets == ()  # nothing to index, never a candidate
+
+
+def test_migrating_to_version_7_indexes_the_stored_articles(tmp_path: Path) -> None:
+    path = tmp_path / "v6.db"
+    first, second = (read_path(p) for p in SEEDS)
+    with sqlite3.connect(path) as conn:
+        for script in MIGRATIONS[:6]:
+            conn.executescript(script)
+        conn.execute("PRAGMA user_version = 6")
+        conn.execute(
+            "INSERT INTO articles (article_id, title, text) VALUES (?, ?, ?)",
+            (first.article_id, first.title, first.text),
+        )
+    with SQLiteStore(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert store.find_origin(second) == first.article_id

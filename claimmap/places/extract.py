@@ -103,12 +103,16 @@ _PERSON_CUES = re.compile(
     + r")\s+(?:(?:ВСУ|ЗСУ|ВС РФ|ЗС РФ|AFU)\s+)?$",
     re.IGNORECASE,
 )
+#: A verb of saying before a name makes it the speaker ("said Boyko") or the one spoken to
+#: ("told Kyiv 24"), but a major place after it ("said Belarus remained") is still a place.
+_SPEECH_CUE = re.compile(r"\b(?:said|says|told)\s+$", re.IGNORECASE)
 _NOT_PLACE_BEFORE = re.compile(
     r"\b(?:articles?|art\.|paragraph|part|unit|brigade|battalion)\s+$", re.IGNORECASE
 )
 _GROUPING_AFTER = re.compile(
     r"^['’\"”]?\s+(?:group|grouping|battlegroup|task\s+force)\b", re.IGNORECASE
 )
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^['’]s\b")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
@@ -144,7 +148,10 @@ class KeySet:
         area_first: Iterable[str] = (),
     ) -> KeySet:
         """Build from ``{normalised key: kinds}``; ``fuzzy_keys`` default to settlement keys."""
-        kinds = {key: frozenset(k) for key, k in names.items() if key}
+        shared: dict[frozenset[str], frozenset[str]] = {}  # a dozen distinct kind sets
+        kinds = {
+            key: shared.setdefault(frozenset(k), frozenset(k)) for key, k in names.items() if key
+        }
         skeletons: dict[str, str] = {}
         for key in sorted(kinds):
             skeletons.setdefault(skeleton(key), key)
@@ -241,12 +248,14 @@ def _title_case_line(text: str, pos: int) -> bool:
     return len(words) >= 4 and sum(_is_capitalised(w) for w in words) >= 0.7 * len(words)
 
 
-def _person_names(text: str, tokens: list[re.Match[str]]) -> set[str]:
+def _person_names(text: str, tokens: list[re.Match[str]], keys: KeySet) -> set[str]:
     """Surnames the text introduces as people ("journalist Vladimir Boyko" -> {"boyko", ...})."""
     people: set[str] = set()
     for i, tok in enumerate(tokens):
         cue = text[max(0, tok.start() - 40) : tok.start()]
         if not _is_capitalised(tok.group()) or not _PERSON_CUES.search(cue):
+            continue
+        if _SPEECH_CUE.search(cue) and keys.match(tok.group()) in keys.major:
             continue
         j = i
         while (
@@ -281,13 +290,16 @@ class _Part:
 _CHAIN_PART = re.compile(r"[^-]+")
 
 
-def _split_chains(tokens: list[re.Match[str]], keys: KeySet) -> list[re.Match[str] | _Part]:
+def _split_chains(
+    text: str, tokens: list[re.Match[str]], keys: KeySet
+) -> list[re.Match[str] | _Part]:
     """A hyphenated token that is no name ("Veselivka-Zhuravka-Novenke") becomes its parts when
-    every part is capitalised and at least one is a name; "Знобь-Новгородське" stays whole."""
+    every part is capitalised and at least one is a name; "Знобь-Новгородське" stays whole, and
+    so does one before an area word (a hromada's name: "Середино-Будської громади")."""
     out: list[re.Match[str] | _Part] = []
     for tok in tokens:
         word = tok.group()
-        if "-" in word and keys.match(word) is None:
+        if "-" in word and keys.match(word) is None and _suffix_kind(text, tok.end()) is None:
             parts = list(_CHAIN_PART.finditer(word))
             if (
                 len(parts) >= 2
@@ -304,8 +316,8 @@ def _split_chains(tokens: list[re.Match[str]], keys: KeySet) -> list[re.Match[st
 
 def extract_mentions(text: str, *, article_id: str, keys: KeySet) -> tuple[Mention, ...]:
     """Every toponym mention in ``text``, in order, non-overlapping."""
-    tokens = _split_chains(list(_TOKEN.finditer(text)), keys)
-    people = _person_names(text, tokens)
+    tokens = _split_chains(text, list(_TOKEN.finditer(text)), keys)
+    people = _person_names(text, tokens, keys)
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
@@ -344,7 +356,8 @@ def _org_words(where: str) -> re.Pattern[str]:
     )
     body = "|".join(re.escape(w) for w in words)
     if where == "organisation_after":
-        return re.compile(rf"[\s.«\"]*(?:{body})(?![^\W\d_])", re.IGNORECASE)
+        # "Кордон.Медіа", "Sumy OVA"; a full stop and a space end the sentence ("Ворожби. НОВИНИ")
+        return re.compile(rf"(?:[\s«\"]|\.(?!\s))*(?:{body})(?![^\W\d_])", re.IGNORECASE)
     return re.compile(rf"(?<![^\W\d_])(?:{body})[\s«\"„]*$", re.IGNORECASE)
 
 
@@ -471,16 +484,26 @@ def _acceptable(
     """Guards against words that are in a gazetteer but are not places here."""
     end_tok = i + n
     surface = text[tokens[i].start() : tokens[end_tok - 1].end()]
-    if key in people or (
-        _PERSON_CUES.search(before[-40:])
-        and _suffix_kind(text, tokens[end_tok - 1].end()) is None  # "губернатор Курской области"
+    if (
+        key in people
+        or (
+            _PERSON_CUES.search(before[-40:])
+            and _suffix_kind(text, tokens[end_tok - 1].end())
+            is None  # "губернатор Курской области"
+            and not (key in keys.major and _SPEECH_CUE.search(before[-40:]))
+        )
     ):
         return False
     after = text[tokens[end_tok - 1].end() : tokens[end_tok - 1].end() + 20]
     if _GROUPING_AFTER.match(after):
         return False
     kinds = keys.kinds.get(key, frozenset())
-    if _is_acronym(surface) and "country" not in kinds and not _dateline_head(text, tokens[i]):
+    if (
+        _is_acronym(surface)
+        and "country" not in kinds
+        and key not in keys.area_first  # ДНР: an oblast's other name, in the language tables
+        and not _dateline_head(text, tokens[i])
+    ):
         return False  # ЗСУ, ОВА, СУМ in a shouted headline: an acronym, not a place
     title = _title_case_line(text, tokens[i].start())
     cyrillic = bool(_CYRILLIC.search(surface))
@@ -603,8 +626,11 @@ def _with_kind(
     suffix = _suffix_kind(text, end)
     if suffix is not None:
         kind, suffix_end = suffix
-        if kind == "sector" and not kinds & {"oblast", "raion", "hromada"}:
-            return start, end, "settlement", key  # "from the Novenke direction": the village
+        if kind == "sector" and (
+            not kinds & {"oblast", "raion", "hromada"}
+            or ("oblast" not in kinds and "settlement" in kinds and _FROM_BEFORE.search(before))
+        ):  # "from the Novenke / Sudzha direction": the town; the Sumy direction: a sector
+            return start, end, "settlement", key
         if kind == "settlement" and "settlement" not in kinds:
             return start, end, next(iter(sorted(kinds)), "settlement"), key
         return start, suffix_end, kind, key

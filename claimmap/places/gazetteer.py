@@ -21,6 +21,7 @@ import gc
 import gzip
 import hashlib
 import importlib.resources
+import math
 import os
 import pickle
 import re
@@ -78,6 +79,17 @@ class Gazetteer:
     _by_form: Mapping[str, tuple[Place, ...]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False, compare=False
     )
+    #: per-place constants from the OSM boundaries (``places.boundaries``), computed once here:
+    #: distance (km) to the state border, the polygons holding the point, an area's own polygon
+    _border_km: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
+    _within: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
+    _polygon: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
 
     @classmethod
     def from_places(cls, tier: str, places: Iterable[Place], *, inflect: bool = False) -> Gazetteer:
@@ -87,18 +99,24 @@ class Gazetteer:
         by_id: dict[str, Place] = {}
         by_key: defaultdict[str, list[Place]] = defaultdict(list)
         by_form: defaultdict[str, dict[str, Place]] = defaultdict(dict)
+        border_km, within, polygon = _geometry(places)
+        from claimmap.places.boundaries import load_boundaries
+
+        neighbours = load_boundaries().neighbours
         for place in places:
             if place.place_id in by_id:
                 raise GazetteerFormatError(f"{tier}: duplicate place_id {place.place_id}")
             by_id[place.place_id] = place
+            local = not neighbours.isdisjoint(within.get(place.place_id, ()))
+            russian = _russian(place, tier, local=local)
             own = {
-                normalise(v)
-                for v in (place.name, *place.variants, *_nicknames(place), *_russian(place, tier))
+                normalise(v) for v in (place.name, *place.variants, *_nicknames(place), *russian)
             }
             for key in own - {""}:
                 by_key[key].append(place)
             if inflect:
-                for key in {normalise(f) for f in _forms(place, tier)} - own - {""}:
+                forms = _forms(place, tier, local=local)
+                for key in {normalise(f) for f in forms} - own - {""}:
                     by_form[key][place.place_id] = place
         by_skel: defaultdict[str, dict[str, Place]] = defaultdict(dict)
         for key, found in by_key.items():
@@ -112,6 +130,9 @@ class Gazetteer:
             _by_key=MappingProxyType({k: tuple(v) for k, v in by_key.items()}),
             _by_skeleton=MappingProxyType({k: tuple(v.values()) for k, v in by_skel.items()}),
             _by_form=MappingProxyType({k: tuple(v.values()) for k, v in by_form.items()}),
+            _border_km=MappingProxyType(border_km),
+            _within=MappingProxyType(within),
+            _polygon=MappingProxyType(polygon),
         )
 
     def get(self, place_id: str) -> Place:
@@ -126,6 +147,20 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self.places)
+
+    def border_km(self, place_id: str) -> float:
+        """Distance (km) from the place's point to the Ukraine–Russia state border (inf when
+        it has no point or lies far from the border)."""
+        return self._border_km.get(place_id, math.inf)
+
+    def within(self, place_id: str) -> tuple[str, ...]:
+        """Ids of the boundary polygons (oblasts, Sumy raions and hromadas) holding the place's
+        point."""
+        return self._within.get(place_id, ())
+
+    def polygon(self, place_id: str) -> str | None:
+        """The id of an area place's own boundary polygon, if the boundaries have it."""
+        return self._polygon.get(place_id)
 
     def lookup(self, key: str) -> tuple[Place, ...]:
         """Places with a variant whose ``normalise``d form is ``key`` (pass a normalised key)."""
@@ -152,14 +187,25 @@ class Gazetteer:
         return self._by_skeleton.keys()
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        # The indexes are read-only views, which pickle cannot copy: pickle their dicts.
+        # The indexes are read-only views, which pickle cannot copy: pickle their dicts, with
+        # equal tuples shared (every spelling of a place maps to the same one-place tuple), so
+        # the cache holds a third of the objects and loads that much faster.
+        shared: dict[tuple[Place, ...], tuple[Place, ...]] = {}
+        shared_ids: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+        def interned(index: Mapping[str, tuple[Place, ...]]) -> dict[str, tuple[Place, ...]]:
+            return {key: shared.setdefault(value, value) for key, value in index.items()}
+
         return _restore, (
             self.tier,
             self.places,
             dict(self._by_id),
-            dict(self._by_key),
-            dict(self._by_skeleton),
-            dict(self._by_form),
+            interned(self._by_key),
+            interned(self._by_skeleton),
+            interned(self._by_form),
+            dict(self._border_km),
+            {key: shared_ids.setdefault(ids, ids) for key, ids in self._within.items()},
+            dict(self._polygon),
         )
 
 
@@ -170,15 +216,44 @@ def _restore(
     by_key: dict[str, tuple[Place, ...]],
     by_skeleton: dict[str, tuple[Place, ...]],
     by_form: dict[str, tuple[Place, ...]],
+    border_km: dict[str, float],
+    within: dict[str, tuple[str, ...]],
+    polygon: dict[str, str],
 ) -> Gazetteer:
     return Gazetteer(
         tier,
         places,
-        MappingProxyType(by_id),
-        MappingProxyType(by_key),
-        MappingProxyType(by_skeleton),
-        MappingProxyType(by_form),
+        *map(MappingProxyType, (by_id, by_key, by_skeleton, by_form, border_km, within, polygon)),
     )
+
+
+def _geometry(
+    places: tuple[Place, ...],
+) -> tuple[dict[str, float], dict[str, tuple[str, ...]], dict[str, str]]:
+    """Each place's distance to the state border and the polygons that hold it, and each area's
+    own polygon (``places.boundaries``): once per place, never per candidate."""
+    from claimmap.places.boundaries import load_boundaries
+
+    boundaries = load_boundaries()
+    located = [p for p in places if p.lat is not None and p.lon is not None]
+    lats = [p.lat for p in located]
+    lons = [p.lon for p in located]
+    border_km = {
+        p.place_id: round(float(d), 3)
+        for p, d in zip(located, boundaries.border_km(lats, lons), strict=True)
+        if math.isfinite(d)
+    }
+    within = {
+        p.place_id: ids
+        for p, ids in zip(located, boundaries.holding(lats, lons), strict=True)
+        if ids
+    }
+    polygon = {
+        p.place_id: pid
+        for p in places
+        if p.kind in _AREA_KINDS and (pid := boundaries.polygon_of(p)) is not None
+    }
+    return border_km, within, polygon
 
 
 _AREA_KINDS = ("oblast", "raion", "hromada")
@@ -216,23 +291,41 @@ def _nicknames(place: Place) -> list[str]:
     return found + _area_adjectives(place)
 
 
-def _russian(place: Place, tier: str) -> tuple[str, ...]:
+def _russian(place: Place, tier: str, *, local: bool = False) -> tuple[str, ...]:
     """More spellings: the Russian ones of a Sumy-tier name (``variants.russian_alternatives``),
-    and the Ukrainian one of a Russian place near the border (``variants.ukrainian_spelling``:
-    Тьоткіно for Тёткино)."""
+    and of a Ukraine-tier place in a neighbouring oblast's polygon (``local``: Графское for
+    Kharkiv oblast's Графське, which GeoNames gives no Russian name), and the Ukrainian one of
+    a Russian place near the border (``variants.ukrainian_spelling``: Тьоткіно for Тёткино)."""
     if tier == "world" and place.country_code == "RU" and place.name_ru and place.kind != "country":
         return (ukrainian_spelling(place.name_ru),)
-    if tier != "sumy" or not place.name_uk:
+    if not place.name_uk or not (
+        tier == "sumy" or (tier == "ukraine" and local and place.kind == "settlement")
+    ):
         return ()
     return russian_alternatives(_AREA_NOUN.sub("", place.name_uk))
 
 
-def _forms(place: Place, tier: str) -> set[str]:
+#: Countries whose own names of their places are Cyrillic: in the world tier, their places
+#: in a neighbouring oblast's polygon and their large cities decline every Cyrillic variant
+#: (GeoNames' name_ru may be another language's: Маскав for Moscow; в Москве, Тьоткіного).
+_CYRILLIC_COUNTRIES = ("RU", "BY")
+
+
+def _forms(place: Place, tier: str, *, local: bool = False) -> set[str]:
     """Case forms of a place's Cyrillic names: the official Ukrainian and the Russian name
     (and, in the Sumy tier, every Cyrillic variant: former names, other spellings), each in the
-    declension its letters allow; area names decline as adjectives, nicknames as nouns."""
-    names = {place.name_uk, place.name_ru, *_russian(place, tier)} - {""}
-    if tier == "sumy" or place.kind in ("country", *_AREA_KINDS):
+    declension its letters allow; area names decline as adjectives, nicknames as nouns.
+    ``local``: the place lies in a neighbouring oblast's polygon (``places.boundaries``)."""
+    names = {place.name_uk, place.name_ru, *_russian(place, tier, local=local)} - {""}
+    if (
+        tier == "sumy"
+        or place.kind in ("country", *_AREA_KINDS)
+        or (
+            tier == "world"
+            and place.country_code in _CYRILLIC_COUNTRIES
+            and (local or _major(place))
+        )
+    ):
         names |= {v for v in place.variants if name_language(v)}
     out: set[str] = set()
     area = place.kind in _AREA_KINDS
@@ -405,8 +498,14 @@ def _index_cache_path() -> Path | None:
         "places/extract.py",
         "places/languages.py",
         "places/morphology.py",
+        "places/boundaries.py",
     ):
         digest.update((code / name).read_bytes())
+    from claimmap.places.boundaries import FILES as BOUNDARY_FILES
+    from claimmap.places.boundaries import boundaries_dir
+
+    for name in BOUNDARY_FILES:
+        digest.update((boundaries_dir() / name).read_bytes())
     for name in sorted(FILES.values()):
         digest.update((data_dir() / name).read_bytes())
     return Path(folder) / f"offline-index-{digest.hexdigest()[:20]}.pickle"

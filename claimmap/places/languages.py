@@ -53,12 +53,17 @@ class Language:
     organisation_before: tuple[str, ...] = ()
     #: words after (or before) a hyphenated chain that make it a road or line: parts embedded
     road_words: tuple[str, ...] = ()
-    #: regional nicknames, by the name key of the oblast they stand for (Сумщина: Сумська)
+    #: regional nicknames and other names of an oblast, by the name key of the oblast they
+    #: stand for (Сумщина: Сумська; the occupiers' "ДНР" for Donetsk oblast)
     nicknames: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: words before a name that say it is a settlement ("село", "village of")
     settlement_cues: tuple[str, ...] = ()
     #: roles before a capitalised word that make it a person ("генерал Сырский")
     person_cues: tuple[str, ...] = ()
+    #: stems of the words for the state border ("кордон" in кордону, прикордонні)
+    border_words: tuple[str, ...] = ()
+    #: words for kilometres after a number ("30 km from the border", "за 5 км від кордону")
+    km_words: tuple[str, ...] = ()
 
 
 # Ukrainian ---------------------------------------------------------------------------------
@@ -134,7 +139,14 @@ UK = Language(
         "спецназ",
         "оборони",
     ),
-    organisation_before=("угруповання", "угрупування", "угруповання військ", "бригада", "зс"),
+    organisation_before=(
+        "угруповання",
+        "угрупування",
+        "угруповання військ",
+        "бригада",
+        "зс",
+        "суспільне",  # the public broadcaster's regional channels: Суспільне Суми
+    ),
     person_cues=(
         "генерал",
         "головнокомандувач",
@@ -202,6 +214,8 @@ UK = Language(
             "брянська": ("Брянщина",),
         }
     ),
+    border_words=("кордон", "прикордон"),
+    km_words=("км", "кілометр", "кілометри", "кілометрів", "кілометрах"),
     settlement_cues=(
         "село",
         "селі",
@@ -292,6 +306,7 @@ RU = Language(
         "группировки войск",
         "бригада",
         "вс",
+        "общественное",
     ),
     person_cues=(
         "генерал",
@@ -336,12 +351,15 @@ RU = Language(
             "харьковская": ("Харьковщина",),
             "черниговская": ("Черниговщина",),
             "полтавская": ("Полтавщина",),
-            "донецкая": ("Донетчина",),
+            "донецкая": ("Донетчина", "Донецкая Народная Республика", "ДНР"),
+            "луганская": ("Луганщина", "Луганская Народная Республика", "ЛНР"),
             "курская": ("Курщина",),
             "белгородская": ("Белгородчина", "Белгородщина"),
             "брянская": ("Брянщина",),
         }
     ),
+    border_words=("границ", "пригранич", "рубеж"),
+    km_words=("км", "километр", "километра", "километров", "километрах"),
     settlement_cues=(
         "село",
         "селе",
@@ -409,7 +427,7 @@ EN = Language(
         "today",
         "inform",
     ),
-    organisation_before=(),
+    organisation_before=("suspilne",),  # Suspilne Sumy, the public broadcaster's channel
     road_words=(
         "highway",
         "road",
@@ -423,6 +441,8 @@ EN = Language(
     ),
     nicknames=MappingProxyType({"sumy": ("Sumshchyna", "Sumshchina")}),
     settlement_cues=("village", "town", "city", "settlement", "hamlet", "township"),
+    border_words=("border", "frontier"),
+    km_words=("km", "kilometres", "kilometers", "kilometre", "kilometer"),
 )
 
 LANGUAGES: Mapping[str, Language] = MappingProxyType({"en": EN, "uk": UK, "ru": RU})

@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -34,7 +34,8 @@ from claimmap.errors import GeocoderError, UnknownPlaceError
 from claimmap.places.extract import KeySet, extract_mentions
 from claimmap.places.gazetteer import Gazetteer, keyset_for, load_offline
 from claimmap.places.geocode import haversine_km
-from claimmap.places.stated import AREA_MENTIONS, inside, stated_areas
+from claimmap.places.languages import LANGUAGES
+from claimmap.places.stated import AREA_MENTIONS, inside, shared_area_words, stated_areas
 from claimmap.places.variants import normalise, skeleton
 from claimmap.records import Candidate, Mention, Place, Resolution
 
@@ -66,8 +67,10 @@ JOINT_NEIGHBOURS = 4
 TYPO_KM = 15.0
 #: How many sure places before and after a typo in the text may confirm it.
 TYPO_ANCHORS = 20
-#: lat/lon box (south, north, west, east) of Russia's Bryansk, Kursk and Belgorod side
-BORDER_BOX = (49.5, 53.5, 32.0, 39.0)
+#: Characters each side of a mention in which its raion or hromada counts as named nearby.
+WINDOW = 200
+#: "near the border" favours candidates this close (km) to the state border line
+NEAR_BORDER_KM = 25.0
 
 _NEAR_CUE = re.compile(
     r"\b(?:near|outside|outskirts\s+of|around|close\s+to|vicinity\s+of|"
@@ -77,7 +80,18 @@ _NEAR_CUE = re.compile(
 )
 _CITY_CUE = re.compile(r"\b(?:city|town|regional\s+(?:centre|center)|downtown|residents)\b", re.I)
 _REGION_PREP = re.compile(r"\b(?:in|across|throughout|over|into)\s+(?:the\s+)?$", re.I)
-_BORDER = re.compile(r"\bborder", re.I)
+_BORDER_WORDS = sorted({w for lang in LANGUAGES.values() for w in lang.border_words}, key=len)
+_KM_WORDS = sorted({w for lang in LANGUAGES.values() for w in lang.km_words}, key=len)
+#: "near the border", "у прикордонні", "на границе" (the stems are in the language tables)
+_BORDER = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, _BORDER_WORDS))})", re.I)
+#: "about 30 km from the border", "за 5 км від кордону", "в 10 километрах от границы"
+_BORDER_DISTANCE = re.compile(
+    rf"(\d+(?:[.,]\d+)?)\s*(?:{'|'.join(map(re.escape, reversed(_KM_WORDS)))})(?![^\W\d_])"
+    rf"\.?[^.;\n\d]{{0,30}}?(?<![^\W\d_])(?:{'|'.join(map(re.escape, _BORDER_WORDS))})",
+    re.I,
+)
+#: A stated distance to the border is looked for this far (characters) after and before a name.
+BORDER_DISTANCE_SPAN = (60, 100)
 _KIND_FOR = {  # mention kind -> place kinds that can answer it, best first
     "settlement": ("settlement",),
     "unknown": ("settlement", "hromada", "raion", "oblast", "country"),
@@ -159,7 +173,9 @@ class Resolver:
         self.tiers = tuple(tiers)
         self.fallback = fallback
         self._keys = keys
-        self._border: tuple[np.ndarray, np.ndarray] | None = None
+        self._gazetteers = {
+            t.gazetteer.tier: t.gazetteer for t in tiers if isinstance(t, GazetteerTier)
+        }
 
     @classmethod
     def offline(cls, *, fallback: Tier | None = None) -> Resolver:
@@ -168,24 +184,19 @@ class Resolver:
         gazetteers, keys = load_offline()
         return cls([GazetteerTier(g) for g in gazetteers], fallback=fallback, keys=keys)
 
-    @property
-    def border(self) -> tuple[np.ndarray, np.ndarray]:
-        """Points (radians) of the Russian places near Ukraine's north-east, standing in for the
-        border line: "near the border" favours candidates within 25 km of one of them."""
-        if self._border is None:
-            points = [
-                (p.lat, p.lon)
-                for t in self.tiers
-                if isinstance(t, GazetteerTier) and t.gazetteer.tier == "world"
-                for p in t.gazetteer.places
-                if p.country_code == "RU"
-                and p.lat is not None
-                and p.lon is not None
-                and BORDER_BOX[0] <= p.lat <= BORDER_BOX[1]
-                and BORDER_BOX[2] <= p.lon <= BORDER_BOX[3]
-            ]
-            self._border = (np.radians([a for a, _ in points]), np.radians([b for _, b in points]))
-        return self._border
+    def border_km(self, place: Place) -> float:
+        """The place's distance (km) to the Ukraine–Russia state border, as its gazetteer
+        computed it from the OSM border line (inf without a point or far from the border)."""
+        gazetteer = self._gazetteers.get(place.tier)
+        return gazetteer.border_km(place.place_id) if gazetteer is not None else math.inf
+
+    def inside(self, place: Place, area: Place) -> bool:
+        """Whether ``place`` lies in ``area``: ``stated.inside`` with the area's polygon and
+        the polygons holding the place, where the boundaries have them."""
+        home, of_area = self._gazetteers.get(place.tier), self._gazetteers.get(area.tier)
+        polygon = of_area.polygon(area.place_id) if of_area is not None else None
+        within = home.within(place.place_id) if home is not None else ()
+        return inside(place, area, polygon=polygon, within=within)
 
     @property
     def keys(self) -> KeySet:
@@ -246,8 +257,9 @@ class Resolver:
     ) -> tuple[Resolution, ...]:
         """Resolve every mention of one article; ``overrides`` map mention ids to places."""
         overrides = overrides or {}
+        mentions = shared_area_words(text, mentions)
         pools = {m: self._offline_candidates(m) for m in mentions}
-        context = _ArticleContext.build(text, mentions, pools, border=self.border)
+        context = _ArticleContext.build(text, mentions, pools, inside=self.inside)
         context.bind(stated_areas(text, mentions), pools)
         context.prepare(
             p for pool in pools.values() for c in pool if (p := _point(c.place)) is not None
@@ -422,6 +434,16 @@ class Resolver:
             )
         elif mention.kind in ("oblast", "country") or place.kind in ("oblast", "country"):
             precision = 3
+        flags: tuple[str, ...] = ()
+        unmet = context.unmet(mention)
+        if unmet:  # the text says where it is, and no place of this name is known there
+            where = "; ".join(f"{area.surface!r} ({words!r})" for area, words in unmet)
+            reason = (
+                f"no place called {mention.surface!r} is known where the text puts it "
+                f"({where}): read elsewhere, check it; " + reason
+            )
+            flags = ("outside_stated_area",)
+            confidence *= 0.5
         # Runners-up carry their share of the evidence (softmax over the scores), in [0, 1].
         total = sum(math.exp(s.score - best.score) for s in scored)
         # A region reading keeps the settlement it displaced as the first runner-up.
@@ -444,6 +466,7 @@ class Resolver:
             place.tier,
             reason,
             runners,
+            flags,
         )
 
     def _region_reading(
@@ -469,21 +492,18 @@ class Resolver:
         place = s.candidate.place
         for area_mention, words in context.stated.get(mention, ()):
             areas = [c.place for c in context.pools.get(area_mention, ())]
-            holder = next((a for a in areas if inside(place, a)), None)
+            holder = next((a for a in areas if context.inside(place, a)), None)
             if holder is not None:
                 s.score += STATED_BONUS
                 s.notes.append(f"in {holder.name} {holder.kind}, as the text says ({words!r})")
             elif context.fits(mention, areas):
                 s.score -= STATED_BONUS
-            else:
-                s.notes.append(
-                    f"the text places it in {area_mention.surface!r} ({words!r}), where no "
-                    f"place of this name is known"
-                )
+            # else no candidate is there: ``_choose`` flags the answer and says so first
         governed = context.governs.get(mention, ())
         if place.kind in AREA_MENTIONS and governed:
             held = sum(
-                any(inside(c.place, place) for c in context.pools.get(m, ())) for m in governed
+                any(context.inside(c.place, place) for c in context.pools.get(m, ()))
+                for m in governed
             )
             if held:
                 s.score += min(2.0 * held, 4.0)
@@ -504,17 +524,57 @@ class Resolver:
             s.score += 2.5 * coherence
             if nearest is not None and coherence > 0.2:
                 s.notes.append(f"{nearest[1]:.0f} km from {nearest[0]}, named in the same article")
-            if place.admin1 and place.admin1 in context.admin1_named:
-                s.score += 0.8
-                s.notes.append(f"the article names {place.admin1} oblast")
+        credited = set()
+        if (
+            point is not None
+            and place.kind == "settlement"
+            and place.admin1
+            and place.admin1 in context.admin1_named
+        ):
+            s.score += 0.8
+            s.notes.append(f"the article names {place.admin1} oblast")
+            credited.add("oblast")
         window, window_key = context.window(mention)
         for label, value in (("raion", place.admin2), ("hromada", place.admin3)):
             if value and _stem(value) in window_key:
                 s.score += 1.0
                 s.notes.append(f"its {label} ({value}) is named nearby")
-        if _BORDER.search(window) and point is not None and context.border_km(point) < 25:
+                credited.add(label)
+        if (
+            point is not None
+            and place.kind == "settlement"
+            and place.tier != "sumy"
+            and mention.kind not in AREA_MENTIONS  # where a settlement is, not an area's reading
+        ):
+            stated = {id(a) for a, _ in context.stated.get(mention, ())}
+            # areas the article names that hold it (by polygon where there is one): what the
+            # admin columns say for the Sumy tier, for the places that have none (Russia)
+            for start, area, source in context.named_areas:
+                if (
+                    area.kind in credited
+                    or id(source) in stated  # stated beside it: ``_stated`` weighs that
+                    or start == mention.start  # "Glushkovo district": not its own evidence
+                    or (area.kind != "oblast" and abs(start - mention.start) > WINDOW)
+                ):
+                    continue
+                if context.inside(place, area):
+                    s.score += 0.8 if area.kind == "oblast" else 1.0
+                    s.notes.append(f"in {area.name} {area.kind}, which the article names")
+                    credited.add(area.kind)
+        stated_km = context.border_distance(mention)
+        if stated_km is not None and point is not None:
+            km = self.border_km(place)  # "Rylsk, about 30 km from the border"
+            fit = math.exp(-abs(km - stated_km) / max(5.0, 0.25 * stated_km))
+            if fit > 0.1:
+                s.score += 1.0 * fit
+                s.notes.append(
+                    f"{km:.0f} km from the state border, where the text puts it ({stated_km:g} km)"
+                )
+        elif _BORDER.search(window) and self.border_km(place) < NEAR_BORDER_KM:
             s.score += 0.5
-            s.notes.append("near the border, which the sentence mentions")
+            s.notes.append(
+                f"{self.border_km(place):.0f} km from the state border, which the sentence mentions"
+            )
         self._stated(s, mention, context)
         if point is not None and place.kind == "settlement":
             together, partner = context.together(mention, point)
@@ -628,8 +688,10 @@ class _ArticleContext:
     anchor_key_index: np.ndarray
     key_numbers: dict[str, int]
     admin1_named: set[str]
+    #: (offset, area, mention) for the area candidates of each area mention
+    named_areas: list[tuple[int, Place, Mention]]
     area_keys: dict[str, Place]
-    border: tuple[np.ndarray, np.ndarray]
+    inside: Callable[[Place, Place], bool]
     focus: tuple[float, float] | None
     stated: dict[Mention, list[tuple[Mention, str]]] = field(default_factory=dict)
     governs: dict[Mention, list[Mention]] = field(default_factory=dict)
@@ -677,12 +739,22 @@ class _ArticleContext:
                     best, name = closeness, c.place.name
         return best, name
 
+    def unmet(self, mention: Mention) -> list[tuple[Mention, str]]:
+        """The areas the text places ``mention`` in (with the words saying so) that hold no
+        candidate of it."""
+        return [
+            (area, words)
+            for area, words in self.stated.get(mention, ())
+            if (areas := [c.place for c in self.pools.get(area, ())])
+            and not self.fits(mention, areas)
+        ]
+
     def fits(self, mention: Mention, areas: Sequence[Place]) -> bool:
         """Whether any candidate of ``mention`` lies in one of ``areas``."""
         key = (mention, tuple(a.place_id for a in areas))
         if key not in self._fits:
             self._fits[key] = any(
-                inside(c.place, a) for c in self.pools.get(mention, ()) for a in areas
+                self.inside(c.place, a) for c in self.pools.get(mention, ()) for a in areas
             )
         return self._fits[key]
 
@@ -694,11 +766,31 @@ class _ArticleContext:
         default_factory=dict
     )
 
+    _border_distances: dict[tuple[int, int], float | None] = field(default_factory=dict)
+
+    def border_distance(self, mention: Mention) -> float | None:
+        """The distance (km) to the border the text gives right after or before a name
+        ("Rylsk, about 30 km from the border"), if any."""
+        span = (mention.start, mention.end)
+        if span not in self._border_distances:
+            after, before = BORDER_DISTANCE_SPAN
+            found = _BORDER_DISTANCE.search(self.text, mention.end, mention.end + after)
+            if found is None:
+                lo = max(0, mention.start - before)
+                found = next(
+                    iter(reversed(list(_BORDER_DISTANCE.finditer(self.text, lo, mention.start)))),
+                    None,
+                )
+            self._border_distances[span] = (
+                float(found.group(1).replace(",", ".")) if found is not None else None
+            )
+        return self._border_distances[span]
+
     def window(self, mention: Mention) -> tuple[str, str]:
         """The text around a mention (200 characters each side), raw and normalised."""
         span = (mention.start, mention.end)
         if span not in self._windows:
-            raw = self.text[max(0, mention.start - 200) : mention.end + 200]
+            raw = self.text[max(0, mention.start - WINDOW) : mention.end + WINDOW]
             self._windows[span] = (raw, normalise(raw))
         return self._windows[span]
 
@@ -709,13 +801,18 @@ class _ArticleContext:
         mentions: Sequence[Mention],
         pools: Mapping[Mention, list[Candidate]],
         *,
-        border: tuple[np.ndarray, np.ndarray],
+        inside: Callable[[Place, Place], bool] = inside,
     ) -> _ArticleContext:
         admin1: set[str] = set()
         areas: dict[str, Place] = {}
+        named: list[tuple[int, Place, Mention]] = []
         by_key: dict[str, dict[str, tuple[str, tuple[float, float]]]] = {}
         for mention in mentions:
             pool = pools[mention]
+            if mention.kind in AREA_MENTIONS:
+                named += [
+                    (mention.start, c.place, mention) for c in pool if c.place.kind in AREA_MENTIONS
+                ]
             if mention.kind in ("oblast", "sector"):
                 for c in pool:
                     if c.place.kind == "oblast":
@@ -756,8 +853,9 @@ class _ArticleContext:
             np.array(index, dtype=np.int64),
             {k: n for n, k in enumerate(by_key)},
             admin1,
+            named,
             areas,
-            border,
+            inside,
             focus,
         )
 
@@ -805,12 +903,6 @@ class _ArticleContext:
                 *self._rows[point], self.key_numbers.get(exclude, -1)
             )
         return self._memo[memo_key]
-
-    def border_km(self, point: tuple[float, float]) -> float:
-        lat, lon = self.border
-        if not len(lat):
-            return math.inf
-        return float(_distances_km(point, lat, lon).min())
 
 
 def _sentence_groups(text: str, mentions: Sequence[Mention]) -> dict[Mention, list[Mention]]:

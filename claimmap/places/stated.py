@@ -21,19 +21,22 @@ Patterns, in all three languages (the words are few and structural, so they live
   and Alekseyevka", "villages of the Khotin community: X, Y".
 
 :func:`inside` answers whether a place lies in an area: by the gazetteer's admin columns where
-both have them (a Sumy-oblast village and its hromada, raion and oblast; a Ukrainian place and
-its oblast), else by distance to the area's centre.
+both have them (a Sumy-oblast village and its hromada, raion and oblast), else by the area's
+OpenStreetMap polygon where the boundaries have one (the Sumy units and the six neighbouring
+oblasts, Kursk, Belgorod and Bryansk among them: ``places.boundaries``), else by the admin1
+column (a Ukrainian place and its oblast), else by distance to the area's centre.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from claimmap.records import Mention, Place
 
-__all__ = ["AREA_MENTIONS", "inside", "stated_areas"]
+__all__ = ["AREA_MENTIONS", "inside", "shared_area_words", "stated_areas"]
 
 AREA_MENTIONS = ("hromada", "raion", "oblast")
 #: What may stand between list items, or between a list and the area that follows it.
@@ -47,12 +50,24 @@ _AREA_GAP = re.compile(
     r"(?:the\s+)?|\s*,?\s*(?:in|of|у|в|на)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
-#: Between an area and the list it introduces.
+#: Words that introduce a list of settlements.
+_LIST_WORDS = (
+    r"(?:(?:the\s+)?(?:villages?|settlements?|towns?)\s+(?:of\s+)?|(?:села|селища|сёла|"
+    r"поселки|посёлки|населені\s+пункти|населених\s+пунктів|насел[её]нные\s+пункты|"
+    r"насел[её]нных\s+пунктов)\s*:?\s*)"
+)
+#: Between an area and the list it introduces: a colon or dash, the list words ("villages
+#: of"), or a short clause ending in a colon or in the list words ("В Харьковской области
+#: наши штурмовики зашли в населённые пункты Графское, Нескучное").
 _LEAD_GAP = re.compile(
-    r"^(?:\s*[:—–-]\s*|\s*[,:]?\s*(?:(?:the\s+)?(?:villages?|settlements?|towns?)\s+(?:of\s+)?|"
-    r"(?:села|селища|населені пункти|населенные пункты|сёла|села|поселки|посёлки|"
-    r"населених пунктів|населенных пунктов)\s*:?\s*)|\s*[,:]?\s+[^.;\n]{0,60}?:\s*)$",
+    rf"^(?:\s*[:—–-]\s*|\s*[,:]?\s*{_LIST_WORDS}|\s*[,:]?\s+[^.;\n]{{0,60}}?:\s*|"
+    rf"\s*,?\s+[^.;:\n]{{0,60}}?\s{_LIST_WORDS})$",
     re.IGNORECASE,
+)
+#: An area word in the plural after a list of names: "Bryansk and Belgorod regions" (each
+#: name is an area of that kind).
+_PLURAL_AREA = re.compile(
+    r"\s(?:regions|oblasts|districts|raions|rayons|hromadas|communities)$", re.IGNORECASE
 )
 #: Distance (km) from an area's centre within which a place counts as inside it, when the
 #: gazetteer has no admin column to decide (areas outside Sumy oblast, Russian districts).
@@ -105,6 +120,22 @@ def stated_areas(
     return out
 
 
+def shared_area_words(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """``mentions`` with the names listed before a plural area word made areas of its kind:
+    in "Russia's Bryansk and Belgorod regions", Bryansk is the oblast, not the city."""
+    out = list(mentions)
+    for i, area in enumerate(out):
+        if area.kind not in AREA_MENTIONS or not _PLURAL_AREA.search(area.surface):
+            continue
+        k = i
+        while k > 0 and out[k - 1].kind in ("settlement", "unknown"):
+            if not _LIST_GAP.match(text[out[k - 1].end : out[k].start]):
+                break
+            k -= 1
+            out[k] = replace(out[k], kind=area.kind)
+    return out
+
+
 def _add(out: dict, mention: Mention, area: Mention, text: str) -> None:
     lo, hi = min(mention.start, area.start), max(mention.end, area.end)
     words = text[lo:hi] if hi - lo <= 160 else f"{mention.surface} … {area.surface}"
@@ -113,8 +144,12 @@ def _add(out: dict, mention: Mention, area: Mention, text: str) -> None:
         found.append((area, " ".join(words.split())))
 
 
-def inside(place: Place, area: Place) -> bool:
-    """Whether ``place`` lies in ``area`` (an oblast, raion or hromada)."""
+def inside(
+    place: Place, area: Place, *, polygon: str | None = None, within: Collection[str] = ()
+) -> bool:
+    """Whether ``place`` lies in ``area`` (an oblast, raion or hromada). ``polygon`` is the id
+    of the area's boundary polygon when there is one, ``within`` the ids of the polygons that
+    hold the place's point (both from the gazetteer, computed once per place)."""
     if place.place_id == area.place_id:
         return False
     if area.country_code and place.country_code and area.country_code != place.country_code:
@@ -122,6 +157,8 @@ def inside(place: Place, area: Place) -> bool:
     if area.tier == "sumy" and place.tier == "sumy":
         column = {"oblast": place.admin1, "raion": place.admin2, "hromada": place.admin3}
         return column.get(area.kind, "") == (area.admin1 if area.kind == "oblast" else area.name)
+    if polygon is not None and place.lat is not None and place.lon is not None:
+        return polygon in within
     if area.kind == "oblast" and area.admin1 and place.admin1:
         return place.admin1 == area.admin1
     if area.admin1 and place.admin1 and area.admin1 != place.admin1:

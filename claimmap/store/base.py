@@ -15,8 +15,9 @@ back end.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -33,7 +34,18 @@ from claimmap.records import (
     Resolution,
 )
 
-__all__ = ["Store", "default_db_path", "open_store"]
+__all__ = ["EventInputs", "Store", "default_db_path", "open_store"]
+
+
+@dataclass(frozen=True, slots=True)
+class EventInputs:
+    """What merging the events of some (place id, family) groups needs, read in the same
+    transaction that stores the result (``Store.update_events``)."""
+
+    claims: list[Claim]  #: the groups' claims, in the order ``Store.claims()`` gives them
+    articles: dict[str, Article]  #: the claims' articles, without their text
+    places: dict[str, Place]  #: the claims' places
+    curations: list[Curation]  #: every standing curation
 
 
 def default_db_path() -> Path:
@@ -95,6 +107,16 @@ class Store(Protocol):
     ) -> None: ...
     def replace_events(self, events: Sequence[Event]) -> None: ...
     def events(self) -> list[Event]: ...
+    # issue 15: incremental events; a (place id, family) group changes when a claim of it is
+    # stored, replaced or removed, or when ``mark_groups`` says so
+    def mark_groups(self, groups: Collection[tuple[str, str]]) -> None: ...
+    def update_events(
+        self,
+        build: Callable[[EventInputs], list[Event]],
+        *,
+        groups: Collection[tuple[str, str]] = (),
+        everything: bool = False,
+    ) -> int: ...
     def set_override(self, mention_id: str, place: Place) -> None: ...
     def overrides(self) -> dict[str, Place]: ...
     def cache_get(self, key: str) -> str | None: ...

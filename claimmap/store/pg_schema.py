@@ -17,6 +17,8 @@ with and without PostGIS).
 
 from __future__ import annotations
 
+from claimmap.records import CONTROL_TYPES
+
 _POINT = "GENERATED ALWAYS AS ((place::jsonb ->> '{axis}')::double precision) STORED"
 _LAT, _LON = _POINT.format(axis="lat"), _POINT.format(axis="lon")
 
@@ -177,6 +179,40 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN source_urls TEXT NOT NULL DEFAULT '[]';
     CREATE INDEX articles_by_url ON articles (url) WHERE url != '';
     """,
+    # 7 (issue 15): near-duplicate index, incremental events (the stored articles are indexed
+    # by ``claimmap.store.postgres``'s backfill in the same transaction).
+    """
+    CREATE TABLE near_buckets (
+        bucket BIGINT NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE
+    );
+    CREATE INDEX near_buckets_by_bucket ON near_buckets (bucket);
+    CREATE INDEX near_buckets_by_article ON near_buckets (article_id);
+    CREATE TABLE shingles (
+        article_id TEXT PRIMARY KEY REFERENCES articles (article_id) ON DELETE CASCADE,
+        hashes BYTEA NOT NULL
+    );
+    CREATE TABLE dirty_groups (
+        place_id TEXT NOT NULL,
+        family TEXT NOT NULL,
+        PRIMARY KEY (place_id, family)
+    );
+    ALTER TABLE events ADD COLUMN place_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN family TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN sort_date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN place_name TEXT NOT NULL DEFAULT '';
+    UPDATE events SET place_id = place::jsonb ->> 'place_id',
+        place_name = place::jsonb ->> 'name',
+        sort_date = CASE WHEN date != '' THEN date ELSE first_reported END,
+        family = CASE WHEN event_type IN (CONTROL_TYPES) THEN 'control' ELSE event_type END;
+    CREATE INDEX events_by_group ON events (place_id, family);
+    CREATE INDEX events_in_order ON events (sort_date COLLATE "C", place_name COLLATE "C",
+        event_type COLLATE "C", event_id COLLATE "C");
+    CREATE INDEX claims_by_place ON claims (place_id, event_type);
+    ALTER TABLE resolutions ADD COLUMN place_id TEXT;
+    UPDATE resolutions SET place_id = place::jsonb ->> 'place_id';
+    CREATE INDEX resolutions_by_place ON resolutions (place_id);
+    """.replace("CONTROL_TYPES", ", ".join(f"'{t}'" for t in sorted(CONTROL_TYPES))),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -52,6 +52,7 @@ from claimmap.errors import (
     StorageFullError,
 )
 from claimmap.records import (
+    CONTROL_TYPES,
     Article,
     ArticleAnalysis,
     AuditEntry,
@@ -61,8 +62,11 @@ from claimmap.records import (
     Mention,
     Place,
     Resolution,
+    event_family,
 )
+from claimmap.store import neardup
 from claimmap.store import rows as r
+from claimmap.store.base import EventInputs
 from claimmap.store.pg_schema import MIGRATIONS, SCHEMA_VERSION, SPATIAL
 
 T = TypeVar("T")
@@ -72,6 +76,12 @@ _RETRIES = 5
 _C = 'COLLATE "C"'
 _ARTICLE_SELECT = f"SELECT {', '.join(r.ARTICLE_COLUMNS)} FROM articles"
 _EVENT_SELECT = f"SELECT {', '.join(r.EVENT_COLUMNS)} FROM events"
+#: the order of ``events()`` (SQLite's: byte order of text)
+_EVENT_ORDER = f"sort_date {_C}, place_name {_C}, event_type {_C}, event_id {_C}"
+_ORIGIN_SELECT = (
+    "SELECT CASE WHEN origin_id != '' THEN origin_id ELSE article_id END AS origin FROM articles "
+    "WHERE article_id = %s"
+)
 _RESOLUTION_SELECT = """
     SELECT m.article_id, m.start_char, m.end_char, m.surface, m.kind, m.key, r.place,
            r.confidence, r.precision, r.tier, r.reason, r.runners_up, r.flags
@@ -97,6 +107,9 @@ _ORDER = {  # storage order of each table, for copying it
     "resolutions": f"mention_id {_C}",
     "claims": f"article_id {_C}, seq",
     "events": "seq",
+    "near_buckets": f"article_id {_C}, bucket",
+    "shingles": f"article_id {_C}",
+    "dirty_groups": f"place_id {_C}, family {_C}",
     "overrides": f"mention_id {_C}",
     "geocoder_cache": f"key {_C}",
     "curation": f"kind {_C}, target {_C}, action {_C}",
@@ -125,7 +138,7 @@ class PostgresStore:
         self.url = url
         self.path = display_url(url)  #: what the dashboard and messages show
         self.timeout = timeout
-        self._fingerprints: dict[str, frozenset[int]] = {}
+        self._last_signature: tuple[tuple[str, int], neardup.Signature] | None = None
         conninfo = url if "connect_timeout" in url else _with_timeout(url)
         try:  # one connection first: its error says why (refused, password, no database)
             first = psycopg.connect(conninfo, autocommit=True)
@@ -171,37 +184,59 @@ class PostgresStore:
 
     def find_origin(self, article: Article) -> str:
         """As ``SQLiteStore.find_origin``: the origin of the most similar stored article at or
-        above ``NEAR_DUPLICATE_THRESHOLD``, else its own id."""
+        above ``NEAR_DUPLICATE_THRESHOLD``, else its own id; only the candidates of the MinHash
+        LSH index (``claimmap.store.neardup``) are compared."""
         try:
             with self._pool.connection() as conn:
-                return self._find_origin(conn, article)
+                row = conn.execute(_ORIGIN_SELECT, (article.article_id,)).fetchone()
+                if row is not None:
+                    return str(row["origin"])
+                return self._best_origin(conn, article.article_id, self._signature(article))
         except (PoolTimeout, PoolClosed) as err:
             raise self._pool_error(err, "reading") from err
         except psycopg.Error as err:
             raise self._translate(err, "reading") from err
 
-    def _find_origin(self, conn: psycopg.Connection[Any], article: Article) -> str:
-        stored = conn.execute("SELECT article_id, origin_id FROM articles ORDER BY stored")
-        origins = {row["article_id"]: row["origin_id"] or row["article_id"] for row in stored}
+    def _signature(self, article: Article) -> neardup.Signature:
+        """The article's index entry, kept for the ``save_analysis`` that follows a
+        ``find_origin`` of the same article (the pipeline asks both)."""
+        key = (article.article_id, len(article.text))
+        last = self._last_signature
+        if last is None or last[0] != key:
+            last = self._last_signature = (key, neardup.signature(article.text))
+        return last[1]
 
-        def texts() -> Iterator[tuple[str, str]]:
-            for row in conn.execute("SELECT article_id, text FROM articles").fetchall():
-                yield row["article_id"], row["text"]
-
-        return r.nearest_origin(article, origins, self._fingerprints, texts)
+    def _best_origin(
+        self, conn: psycopg.Connection[Any], article_id: str, mine: neardup.Signature
+    ) -> str:
+        if not mine.buckets:
+            return article_id
+        rows = conn.execute(
+            "SELECT a.article_id, a.origin_id, s.hashes FROM ("
+            "  SELECT article_id, count(*) AS shared FROM near_buckets WHERE bucket = ANY(%s)"
+            f"  GROUP BY article_id ORDER BY shared DESC, article_id {_C} LIMIT %s"
+            ") c JOIN articles a USING (article_id) JOIN shingles s USING (article_id) "
+            "ORDER BY a.stored",
+            (list(mine.buckets), neardup.MAX_CANDIDATES),
+        ).fetchall()
+        found = ((x["article_id"], x["origin_id"], x["hashes"]) for x in rows)
+        return r.best_origin(article_id, mine.shingles, found)
 
     def save_analysis(self, analysis: ArticleAnalysis) -> bool:
-        """Store the article with its mentions, resolutions and claims, all or nothing; False
-        (nothing written) when it is stored already, by this process or another."""
+        """Store the article with its mentions, resolutions and claims, its near-duplicate index
+        entry and its groups to merge, all or nothing; False (nothing written) when it is stored
+        already, by this process or another."""
         article = analysis.article
         aid = article.article_id
         if self.has_article(aid):
             return False
+        near = self._signature(article)
 
         def work(conn: psycopg.Connection[Any]) -> bool:
             # one save at a time: the origin is found among every article committed before
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (SAVE_LOCK,))
-            origin = article.origin_id or self._find_origin(conn, article)
+            _share_merge_lock(conn)
+            origin = article.origin_id or self._best_origin(conn, aid, near)
             inserted = conn.execute(
                 _ARTICLE_INSERT,
                 (aid, article.title, article.text, article.source, article.published,
@@ -213,6 +248,14 @@ class PostgresStore:
             self._insert_mentions(conn, aid, mentions)
             self._upsert_resolutions(conn, analysis.resolutions)
             self._insert_claims(conn, aid, analysis.claims)
+            conn.cursor().executemany(
+                "INSERT INTO near_buckets (bucket, article_id) VALUES (%s, %s)",
+                [(bucket, aid) for bucket in near.buckets],
+            )
+            conn.execute(
+                "INSERT INTO shingles (article_id, hashes) VALUES (%s, %s)", (aid, near.shingles)
+            )
+            _mark(conn, _groups(analysis.claims))
             return True
 
         return self._transaction(f"article {aid}", work)
@@ -220,11 +263,13 @@ class PostgresStore:
     def delete_article(self, article_id: str) -> None:
         """Remove an article and everything derived from it (its events stay until the next
         rebuild)."""
-        self._transaction(
-            f"removal of article {article_id}",
-            lambda conn: conn.execute("DELETE FROM articles WHERE article_id = %s", (article_id,)),
-        )
-        self._fingerprints.pop(article_id, None)
+
+        def work(conn: psycopg.Connection[Any]) -> None:
+            _share_merge_lock(conn)
+            _mark(conn, _stored_groups(conn, article_id))
+            conn.execute("DELETE FROM articles WHERE article_id = %s", (article_id,))
+
+        self._transaction(f"removal of article {article_id}", work)
 
     def articles(self) -> list[Article]:
         return [r.article_from(row) for row in self._query(_ARTICLE_SELECT + " ORDER BY stored")]
@@ -290,10 +335,13 @@ class PostgresStore:
             ).fetchone()
             if found is None:
                 raise NotFoundError(f"article {article_id!r} is not in {self.path}")
+            _share_merge_lock(conn)
+            _mark(conn, _stored_groups(conn, article_id))
             conn.execute("DELETE FROM claims WHERE article_id = %s", (article_id,))
             self._insert_mentions(conn, article_id, [x.mention for x in resolutions])
             self._upsert_resolutions(conn, resolutions)
             self._insert_claims(conn, article_id, claims)
+            _mark(conn, _groups(claims))
 
         self._transaction(f"claims of article {article_id}", work)
 
@@ -320,27 +368,127 @@ class PostgresStore:
 
     def replace_events(self, events: Sequence[Event]) -> None:
         """Replace the whole events table in one transaction (readers see the old events or the
-        new ones, never none)."""
+        new ones, never none) and forget which groups were waiting for a merge."""
 
         def work(conn: psycopg.Connection[Any]) -> None:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (EVENTS_LOCK,))
             conn.execute("DELETE FROM events")
-            with conn.cursor().copy(
-                f"COPY events ({', '.join(r.EVENT_COLUMNS)}) FROM STDIN"
-            ) as copy:
-                for seq, event in enumerate(events):
-                    copy.write_row(r.event_values(seq, event))
+            conn.execute("DELETE FROM dirty_groups")
+            _insert_events(conn, events)
 
         self._transaction("events", work)
 
+    def mark_groups(self, groups: Collection[tuple[str, str]]) -> None:
+        """Have ``update_events`` merge these (place id, family) groups again (after a
+        curation that changes what they hold)."""
+
+        def work(conn: psycopg.Connection[Any]) -> None:
+            _share_merge_lock(conn)
+            _mark(conn, groups)
+
+        self._transaction("groups to merge", work)
+
+    def update_events(
+        self,
+        build: Callable[[EventInputs], list[Event]],
+        *,
+        groups: Collection[tuple[str, str]] = (),
+        everything: bool = False,
+    ) -> int:
+        """As ``SQLiteStore.update_events``: the changed groups' claims are read, merged by
+        ``build`` and their events replaced in one transaction. It holds ``MERGE_LOCK``
+        exclusively (``pg_advisory_xact_lock``, the lock ``merging()`` holds for a session); every
+        transaction that changes claims or marks groups holds it shared, so when the merge reads
+        the marked groups no such writer is half done, and none can mark a group (or add its
+        claims) until the merge has stored what it read: no stale merge, no lost mark. Do not
+        call it inside ``merging()``: that session lock is on another connection."""
+
+        def work(conn: psycopg.Connection[Any]) -> int:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MERGE_LOCK,))
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (EVENTS_LOCK,))
+            with conn.cursor(row_factory=tuple_row) as cur:
+                if everything:
+                    rows = cur.execute(
+                        "SELECT DISTINCT place_id, event_type FROM claims "
+                        "WHERE event_type != 'mention'"
+                    ).fetchall()
+                    wanted = {(p, event_family(t)) for p, t in rows}
+                    wanted |= set(cur.execute("SELECT DISTINCT place_id, family FROM events"))
+                else:
+                    rows = cur.execute("SELECT place_id, family FROM dirty_groups").fetchall()
+                    wanted = {(p, f) for p, f in rows} | {(p, f) for p, f in groups}
+            if not wanted:
+                return 0
+            events = build(self._event_inputs(conn, wanted))
+            strays = [e.event_id for e in events
+                      if (e.place.place_id, event_family(e.event_type)) not in wanted]  # fmt: skip
+            if strays:
+                raise StorageError(f"events {strays[:3]} lie outside the groups being merged")
+            if everything:
+                conn.execute("DELETE FROM events")
+            else:
+                conn.cursor().executemany(
+                    "DELETE FROM events WHERE place_id = %s AND family = %s", sorted(wanted)
+                )
+            conn.execute("DELETE FROM dirty_groups")
+            _insert_events(conn, events)
+            return len(wanted)
+
+        return self._transaction("events", work)
+
+    def _event_inputs(
+        self, conn: psycopg.Connection[Any], groups: Collection[tuple[str, str]]
+    ) -> EventInputs:
+        by_family: dict[str, list[str]] = {}
+        for place_id, family in sorted(groups):
+            by_family.setdefault(family, []).append(place_id)
+        rows: list[dict[str, Any]] = []
+        for family, place_ids in by_family.items():
+            types = list(CONTROL_TYPES) if family == "control" else [family]
+            rows += conn.execute(
+                f"SELECT a.stored AS _stored, c.seq AS _seq, c.article_id, "
+                f"{', '.join('c.' + c for c in r.CLAIM_COLUMNS)} "
+                "FROM claims c JOIN articles a USING (article_id) "
+                "WHERE c.place_id = ANY(%s) AND c.event_type = ANY(%s)",
+                (place_ids, types),
+            ).fetchall()
+        rows.sort(key=lambda x: (x["_stored"], x["_seq"]))  # the order claims() gives
+        claims = []
+        for row in rows:
+            del row["_stored"], row["_seq"]
+            claims.append(r.claim_from(row))
+        article_ids = sorted({c.article_id for c in claims})
+        found = conn.execute(
+            _ARTICLE_SELECT.replace(" text,", " '' AS text,") + " WHERE article_id = ANY(%s)",
+            (article_ids,),
+        ).fetchall()
+        articles = {x["article_id"]: r.article_from(x) for x in found}
+        # per place, its resolution in the latest stored article (SQLite: the latest written)
+        found = conn.execute(
+            "SELECT DISTINCT ON (x.place_id) x.place_id, x.place FROM resolutions x "
+            "JOIN mentions m USING (mention_id) JOIN articles a USING (article_id) "
+            "WHERE x.place_id = ANY(%s) "
+            "ORDER BY x.place_id, a.stored DESC, m.start_char DESC, m.end_char DESC",
+            (sorted({c.place_id for c in claims}),),
+        ).fetchall()
+        places = {x["place_id"]: self._row("resolutions", x["place_id"], _place, x) for x in found}
+        curations = [
+            Curation(**x)
+            for x in conn.execute(
+                "SELECT kind, target, action, value, label, at, who FROM curation "
+                f"ORDER BY at {_C}, kind {_C}, target {_C}, action {_C}"
+            ).fetchall()
+        ]
+        return EventInputs(claims, articles, places, curations)
+
     def events(self) -> list[Event]:
-        return self._events(_EVENT_SELECT + " ORDER BY seq")
+        return self._events(f"{_EVENT_SELECT} ORDER BY {_EVENT_ORDER}")
 
     def events_in_bbox(self, west: float, south: float, east: float, north: float) -> list[Event]:
         """Events whose place lies in the box (edges included; ``west > east`` crosses the
         antimeridian), in map order."""
         sql, params = self._in_box("events", *r.check_bbox(west, south, east, north))
-        return self._events(f"{_EVENT_SELECT} WHERE {sql} ORDER BY seq", params)
+        return self._events(f"{_EVENT_SELECT} WHERE {sql} ORDER BY {_EVENT_ORDER}", params)
 
     def events_near(self, lat: float, lon: float, km: float) -> list[Event]:
         """Events whose place is within ``km`` (great circle) of the point, in map order."""
@@ -359,7 +507,9 @@ class PostgresStore:
                 "* cos(radians(lat)) * sin(radians(lon - %s) / 2) ^ 2))) <= %s"
             )
             params = (*params, r.EARTH_RADIUS_KM, lat, lat, lon, km)
-        return self._events(f"{_EVENT_SELECT} WHERE {box} AND {near} ORDER BY seq", params)
+        return self._events(
+            f"{_EVENT_SELECT} WHERE {box} AND {near} ORDER BY {_EVENT_ORDER}", params
+        )
 
     def places_in_bbox(self, west: float, south: float, east: float, north: float) -> list[Place]:
         """The distinct places that stored mentions resolve to inside the box, by place id."""
@@ -544,6 +694,8 @@ class PostgresStore:
                 version = _version(conn)  # another process may have migrated meanwhile
                 for number in range(version + 1, SCHEMA_VERSION + 1):
                     conn.execute(MIGRATIONS[number - 1])  # type: ignore[arg-type]
+                    if number in _BACKFILLS:
+                        _BACKFILLS[number](conn)
                 conn.execute("DELETE FROM claimmap_schema")
                 conn.execute("INSERT INTO claimmap_schema VALUES (%s)", (SCHEMA_VERSION,))
                 if postgis and not _has_geom(conn):
@@ -646,6 +798,58 @@ class PostgresStore:
         conn.cursor().executemany(
             _CLAIM_INSERT, [r.claim_values(aid, seq, c) for seq, c in enumerate(claims)]
         )
+
+
+def _share_merge_lock(conn: psycopg.Connection[Any]) -> None:
+    """Changing claims or marking groups: wait while a merge reads and stores (it holds
+    ``MERGE_LOCK`` exclusively), never for another writer."""
+    conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (MERGE_LOCK,))
+
+
+def _insert_events(conn: psycopg.Connection[Any], events: Sequence[Event]) -> None:
+    with conn.cursor().copy(f"COPY events ({', '.join(r.EVENT_COLUMNS)}) FROM STDIN") as copy:
+        for seq, event in enumerate(events):
+            copy.write_row(r.event_values(seq, event))
+
+
+def _groups(claims: Sequence[Claim]) -> set[tuple[str, str]]:
+    """The groups of these claims (a ``mention`` claim never becomes an event)."""
+    return {(c.place_id, event_family(c.event_type)) for c in claims if c.event_type != "mention"}
+
+
+def _stored_groups(conn: psycopg.Connection[Any], article_id: str) -> set[tuple[str, str]]:
+    rows = conn.execute(
+        "SELECT DISTINCT place_id, event_type FROM claims WHERE event_type != 'mention' "
+        "AND article_id = %s",
+        (article_id,),
+    ).fetchall()
+    return {(x["place_id"], event_family(x["event_type"])) for x in rows}
+
+
+def _mark(conn: psycopg.Connection[Any], groups: Collection[tuple[str, str]]) -> None:
+    conn.cursor().executemany(
+        "INSERT INTO dirty_groups (place_id, family) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+        sorted(groups),
+    )
+
+
+def _backfill_near_duplicates(conn: psycopg.Connection[Any]) -> None:
+    """Version 7: index the articles stored before it for near-duplicate search."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        stored = cur.execute("SELECT article_id, text FROM articles ORDER BY stored").fetchall()
+    for aid, text in stored:
+        near = neardup.signature(text)
+        conn.cursor().executemany(
+            "INSERT INTO near_buckets (bucket, article_id) VALUES (%s, %s)",
+            [(bucket, aid) for bucket in near.buckets],
+        )
+        conn.execute(
+            "INSERT INTO shingles (article_id, hashes) VALUES (%s, %s)", (aid, near.shingles)
+        )
+
+
+#: Python steps after a version's SQL (``n`` -> ``n + 1``), in the same transaction.
+_BACKFILLS: dict[int, Callable[[psycopg.Connection[Any]], None]] = {7: _backfill_near_duplicates}
 
 
 def _dropped(err: psycopg.Error) -> bool:

@@ -19,14 +19,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from functools import lru_cache
 from typing import Any
 
 from claimmap.errors import MapError, StorageError
-from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD, fingerprint, similarity
-from claimmap.records import Article, Candidate, Claim, Event, Mention, Place, Resolution
+from claimmap.inputs.files import NEAR_DUPLICATE_THRESHOLD
+from claimmap.records import (
+    Article,
+    Candidate,
+    Claim,
+    Event,
+    Mention,
+    Place,
+    Resolution,
+    event_family,
+)
+from claimmap.store import neardup
 
 __all__ = [
     "ARTICLE_COLUMNS",
@@ -34,6 +44,7 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "EVENT_COLUMNS",
     "TABLES",
+    "best_origin",
     "candidates_json",
     "check_bbox",
     "check_owner",
@@ -44,7 +55,6 @@ __all__ = [
     "event_from",
     "event_values",
     "haversine_km",
-    "nearest_origin",
     "now",
     "place_from",
     "place_json",
@@ -68,14 +78,20 @@ ARTICLE_COLUMNS = _names(
 EVENT_COLUMNS = _names("""
     event_id seq event_type actor status place precision claims n_claims n_articles n_origins
     first_reported last_reported confidence surfaces sources detail target_side sides monitors
-    situation killed injured denials date date_end time_precision source_urls""")
+    situation killed injured denials date date_end time_precision source_urls place_id family
+    sort_date place_name""")
 #: Every table's portable columns, parents first (the order ``claimmap migrate`` copies in).
 TABLES: dict[str, tuple[str, ...]] = {
     "articles": ARTICLE_COLUMNS,
     "mentions": _names("mention_id article_id start_char end_char surface kind key"),
-    "resolutions": _names("mention_id place confidence precision tier reason runners_up flags"),
+    "resolutions": _names(
+        "mention_id place confidence precision tier reason runners_up flags place_id"
+    ),
     "claims": ("article_id", "seq", *CLAIM_COLUMNS),
     "events": EVENT_COLUMNS,
+    "near_buckets": ("bucket", "article_id"),
+    "shingles": ("article_id", "hashes"),
+    "dirty_groups": ("place_id", "family"),
     "overrides": ("mention_id", "place", "created_at"),
     "geocoder_cache": ("key", "value", "created_at"),
     "curation": _names("kind target action value label at who"),
@@ -207,6 +223,10 @@ def event_values(seq: int, e: Event) -> tuple[Any, ...]:
         e.date_end,
         e.time_precision,
         dumps(e.source_urls),
+        e.place.place_id,
+        event_family(e.event_type),
+        e.date or e.first_reported,  # sort_date
+        e.place.name,
     )
 
 
@@ -226,6 +246,7 @@ def resolution_values(r: Resolution) -> tuple[Any, ...]:
         r.reason,
         candidates_json(r.runners_up),
         dumps(r.flags),
+        None if r.place is None else r.place.place_id,
     )
 
 
@@ -269,29 +290,15 @@ def check_owner(aid: str, what: str, owners: Sequence[tuple[str, str]]) -> None:
 # --- near-duplicates -------------------------------------------------------------------------
 
 
-def nearest_origin(
-    article: Article,
-    origins: Mapping[str, str],
-    fingerprints: dict[str, frozenset[int]],
-    texts: Callable[[], Iterable[tuple[str, str]]],
-) -> str:
-    """The origin of the stored article most similar to ``article`` at or above
-    ``NEAR_DUPLICATE_THRESHOLD``, else its own id. ``origins`` maps every stored article (in
-    storage order) to its origin; ``fingerprints`` is the caller's cache, filled from
-    ``texts()`` (article id, text) for the articles it lacks."""
-    if article.article_id in origins:
-        return origins[article.article_id]
-    missing = origins.keys() - fingerprints.keys()
-    if missing:
-        for aid, text in texts():
-            if aid in missing:
-                fingerprints[aid] = fingerprint(text)
-    mine = fingerprint(article.text)
-    best, best_score = article.article_id, NEAR_DUPLICATE_THRESHOLD
-    for other, origin in origins.items():
-        score = similarity(mine, fingerprints[other])
-        if score >= best_score and (score > best_score or best == article.article_id):
-            best, best_score = origin, score
+def best_origin(article_id: str, mine: bytes, candidates: Iterable[tuple[str, str, bytes]]) -> str:
+    """The origin of the candidate (article id, origin id, stored shingles; in storage order)
+    most similar to an article with shingles ``mine`` at or above
+    ``NEAR_DUPLICATE_THRESHOLD`` (the earliest of equals), else ``article_id``."""
+    best, best_score = article_id, NEAR_DUPLICATE_THRESHOLD
+    for other, origin, hashes in candidates:
+        score = neardup.jaccard(mine, bytes(hashes))
+        if score >= best_score and (score > best_score or best == article_id):
+            best, best_score = origin or other, score
     return best
 
 

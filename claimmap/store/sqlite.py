@@ -31,7 +31,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ from claimmap.errors import (
     StorageFullError,
 )
 from claimmap.records import (
+    CONTROL_TYPES,
     Article,
     ArticleAnalysis,
     AuditEntry,
@@ -56,11 +57,15 @@ from claimmap.records import (
     Mention,
     Place,
     Resolution,
+    event_family,
 )
+from claimmap.store import neardup
+from claimmap.store.base import EventInputs
 from claimmap.store.rows import (
     CLAIM_COLUMNS,
     EVENT_COLUMNS,
     TABLES,
+    best_origin,
     check_bbox,
     check_owner,
     check_radius,
@@ -70,7 +75,6 @@ from claimmap.store.rows import (
     event_values,
     haversine_km,
     mention_key,
-    nearest_origin,
     now,
     place_from,
     place_json,
@@ -229,7 +233,41 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN source_urls TEXT NOT NULL DEFAULT '[]';
     CREATE INDEX articles_by_url ON articles (url) WHERE url != '';
     """,
+    # 7 (issue 15): near-duplicate index, incremental events.
+    """
+    CREATE TABLE near_buckets (
+        bucket INTEGER NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles (article_id) ON DELETE CASCADE
+    ) STRICT;
+    CREATE INDEX near_buckets_by_bucket ON near_buckets (bucket);
+    CREATE INDEX near_buckets_by_article ON near_buckets (article_id);
+    CREATE TABLE shingles (
+        article_id TEXT PRIMARY KEY REFERENCES articles (article_id) ON DELETE CASCADE,
+        hashes BLOB NOT NULL
+    ) STRICT;
+    CREATE TABLE dirty_groups (
+        place_id TEXT NOT NULL,
+        family TEXT NOT NULL,
+        PRIMARY KEY (place_id, family)
+    ) STRICT, WITHOUT ROWID;
+    ALTER TABLE events ADD COLUMN place_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN family TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN sort_date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events ADD COLUMN place_name TEXT NOT NULL DEFAULT '';
+    UPDATE events SET place_id = json_extract(place, '$.place_id'),
+        place_name = json_extract(place, '$.name'),
+        sort_date = CASE WHEN date != '' THEN date ELSE first_reported END,
+        family = CASE WHEN event_type IN (CONTROL_TYPES) THEN 'control' ELSE event_type END;
+    CREATE INDEX events_by_group ON events (place_id, family);
+    CREATE INDEX events_in_order ON events (sort_date, place_name, event_type, event_id);
+    CREATE INDEX claims_by_place ON claims (place_id, event_type);
+    ALTER TABLE resolutions ADD COLUMN place_id TEXT;
+    UPDATE resolutions SET place_id = json_extract(place, '$.place_id');
+    CREATE INDEX resolutions_by_place ON resolutions (place_id);
+    """.replace("CONTROL_TYPES", ", ".join(f"'{t}'" for t in sorted(CONTROL_TYPES))),
 )
+#: Python steps after a version's SQL (``n`` -> ``n + 1``), in the same transaction.
+_BACKFILLS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Bytes kept free beside a database file (``<db>-reserve``), given up when the disk is full so
 #: the write-ahead log can be checkpointed and the events rebuilt.
@@ -252,13 +290,23 @@ _CLAIM_INSERT = (
     f"INSERT INTO claims (article_id, seq, {', '.join(CLAIM_COLUMNS)}) "
     f"VALUES (?, ?, {', '.join('?' * len(CLAIM_COLUMNS))})"
 )
-#: per table: all its rows in storage order; an insert of one
-_COPY_OUT = {t: f"SELECT {', '.join(c)} FROM {t} ORDER BY rowid" for t, c in TABLES.items()}
+#: the order ``events()`` (and the area queries) give events in
+_EVENT_ORDER = "sort_date, place_name, event_type, event_id"
+#: per table: all its rows in storage order (``dirty_groups`` has no rowid); an insert of one
+_COPY_OUT = {
+    t: f"SELECT {', '.join(c)} FROM {t} ORDER BY "
+    + ("place_id, family" if t == "dirty_groups" else "rowid")
+    for t, c in TABLES.items()
+}
 _COPY_IN = {
     t: f"INSERT INTO {t} ({', '.join(c)}) VALUES ({', '.join('?' * len(c))})"
     for t, c in TABLES.items()
 }
 _ARTICLE_EXISTS = "SELECT 1 FROM articles WHERE article_id = ?"
+_ORIGIN_SELECT = (
+    "SELECT CASE WHEN origin_id != '' THEN origin_id ELSE article_id END FROM articles "
+    "WHERE article_id = ?"
+)
 _MENTION_EXISTS = "SELECT 1 FROM mentions WHERE mention_id = ?"
 _RESOLUTION_SELECT = """
     SELECT m.article_id, m.start_char, m.end_char, m.surface, m.kind, m.key, r.place,
@@ -277,7 +325,7 @@ class SQLiteStore:
         self.timeout = timeout
         self._lock = threading.RLock()
         self._merge_lock = threading.Lock()
-        self._fingerprints: dict[str, frozenset[int]] = {}
+        self._last_signature: tuple[tuple[str, int], neardup.Signature] | None = None
         if self.path != ":memory:":
             _check_header(Path(path))
         #: why writes are off ("" when they are on); ``read_only=None`` decides from the file
@@ -335,14 +383,35 @@ class SQLiteStore:
 
     def find_origin(self, article: Article) -> str:
         """The origin of the stored article most similar to this one at or above
-        ``NEAR_DUPLICATE_THRESHOLD`` (the first article of its cluster), else its own id."""
-        with self._lock:
-            stored = self._query("SELECT article_id, origin_id FROM articles ORDER BY rowid", ())
-            origins = {row["article_id"]: row["origin_id"] or row["article_id"] for row in stored}
-            return nearest_origin(article, origins, self._fingerprints, self._texts)
+        ``rows.NEAR_DUPLICATE_THRESHOLD`` (the first article of its cluster), else its own id.
 
-    def _texts(self) -> list[sqlite3.Row]:
-        return self._query("SELECT article_id, text FROM articles", ())
+        Only candidates from the MinHash LSH index are compared (``claimmap.store.neardup``)."""
+        rows = self._query(_ORIGIN_SELECT, (article.article_id,))
+        if rows:
+            return str(rows[0][0])
+        return self._best_origin(article.article_id, self._signature(article))
+
+    def _signature(self, article: Article) -> neardup.Signature:
+        """The article's index entry, kept for the ``save_analysis`` that follows a
+        ``find_origin`` of the same article (the pipeline asks both)."""
+        key = (article.article_id, len(article.text))
+        if self._last_signature is None or self._last_signature[0] != key:
+            self._last_signature = (key, neardup.signature(article.text))
+        return self._last_signature[1]
+
+    def _best_origin(self, article_id: str, mine: neardup.Signature) -> str:
+        if not mine.buckets:
+            return article_id
+        marks = ", ".join("?" * len(mine.buckets))
+        rows = self._query(
+            "SELECT a.article_id, a.origin_id, s.hashes FROM ("
+            f"  SELECT article_id, count(*) AS shared FROM near_buckets WHERE bucket IN ({marks})"
+            "  GROUP BY article_id ORDER BY shared DESC LIMIT ?"
+            ") c JOIN articles a USING (article_id) JOIN shingles s USING (article_id) "
+            "ORDER BY a.rowid",
+            (*mine.buckets, neardup.MAX_CANDIDATES),
+        )
+        return best_origin(article_id, mine.shingles, (tuple(row) for row in rows))
 
     def save_analysis(self, analysis: ArticleAnalysis) -> bool:
         """Store the article with its mentions, resolutions and claims, all or nothing.
@@ -351,10 +420,11 @@ class SQLiteStore:
         ``origin_id`` is filled in with ``find_origin``."""
         article = analysis.article
         aid = article.article_id
+        near = self._signature(article)
         with self._write(f"article {aid}") as conn:
             if _exists(conn, _ARTICLE_EXISTS, aid):
                 return False
-            origin = article.origin_id or self.find_origin(article)
+            origin = article.origin_id or self._best_origin(aid, near)
             conn.execute(
                 "INSERT INTO articles (article_id, title, text, source, published, language, "
                 "path, origin_id, url, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -365,6 +435,13 @@ class SQLiteStore:
             self._insert_mentions(conn, aid, mentions)
             self._upsert_resolutions(conn, aid, analysis.resolutions)
             self._insert_claims(conn, aid, analysis.claims)
+            conn.executemany(
+                "INSERT INTO near_buckets (bucket, article_id) VALUES (?, ?)",
+                [(bucket, aid) for bucket in near.buckets],
+            )
+            conn.execute("INSERT INTO shingles (article_id, hashes) VALUES (?, ?)",
+                         (aid, near.shingles))  # fmt: skip
+            _mark(conn, _groups(analysis.claims))
         return True
 
     def make_room(self) -> None:
@@ -394,8 +471,8 @@ class SQLiteStore:
         """Remove an article and everything derived from it (its events stay until the next
         rebuild); used to make room when the disk is full."""
         with self._write(f"removal of article {article_id}") as conn:
+            _mark(conn, _stored_groups(conn, "article_id = ?", (article_id,)))
             conn.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
-        self._fingerprints.pop(article_id, None)
 
     def articles(self) -> list[Article]:
         return [Article(**dict(row)) for row in self._query(_ARTICLE_SELECT + " ORDER BY rowid")]
@@ -450,30 +527,121 @@ class SQLiteStore:
         with self._write(f"claims of article {article_id}") as conn:
             if not _exists(conn, _ARTICLE_EXISTS, article_id):
                 raise NotFoundError(f"article {article_id!r} is not in {self.path}")
+            _mark(conn, _stored_groups(conn, "article_id = ?", (article_id,)))
             conn.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
             self._insert_mentions(conn, article_id, [r.mention for r in resolutions])
             self._upsert_resolutions(conn, article_id, resolutions)
             self._insert_claims(conn, article_id, claims)
+            _mark(conn, _groups(claims))
 
     # --- events -----------------------------------------------------------------------------
 
     def replace_events(self, events: Sequence[Event]) -> None:
-        """Replace the whole events table (events are rebuilt from all claims)."""
+        """Replace the whole events table (and forget which groups were waiting for a merge)."""
         with self._write("events") as conn:
             conn.execute("DELETE FROM events")
-            conn.executemany(
-                _EVENT_INSERT,
-                [event_values(seq, e) for seq, e in enumerate(events)],
-            )
+            conn.execute("DELETE FROM dirty_groups")
+            _insert_events(conn, events)
+
+    def mark_groups(self, groups: Collection[tuple[str, str]]) -> None:
+        """Have ``update_events`` merge these (place id, family) groups again (after a
+        curation that changes what they hold)."""
+        with self._write("groups to merge") as conn:
+            _mark(conn, groups)
+
+    def update_events(
+        self,
+        build: Callable[[EventInputs], list[Event]],
+        *,
+        groups: Collection[tuple[str, str]] = (),
+        everything: bool = False,
+    ) -> int:
+        """Merge again the events of the groups that changed since the last merge (and of
+        ``groups``; of every group with ``everything``), in one write transaction: what
+        ``build`` is given and what it returns replace exactly those groups' events, so two
+        processes merging at once cannot store a stale merge. Returns the number of groups."""
+        with self._write("events") as conn:
+            if everything:
+                wanted = {(r[0], r[1]) for r in conn.execute(
+                    "SELECT DISTINCT place_id, event_type FROM claims "
+                    "WHERE event_type != 'mention'")}  # fmt: skip
+                wanted = {(p, event_family(t)) for p, t in wanted}
+                wanted |= {(r[0], r[1]) for r in conn.execute(
+                    "SELECT DISTINCT place_id, family FROM events")}  # fmt: skip
+            else:
+                wanted = {(r[0], r[1]) for r in conn.execute(
+                    "SELECT place_id, family FROM dirty_groups")} | set(groups)  # fmt: skip
+            if not wanted:
+                return 0
+            inputs = self._event_inputs(conn, wanted)
+            events = build(inputs)
+            strays = [e.event_id for e in events
+                      if (e.place.place_id, event_family(e.event_type)) not in wanted]  # fmt: skip
+            if strays:
+                raise StorageError(f"events {strays[:3]} lie outside the groups being merged")
+            if everything:
+                conn.execute("DELETE FROM events")
+            else:
+                conn.executemany("DELETE FROM events WHERE place_id = ? AND family = ?",
+                                 sorted(wanted))  # fmt: skip
+            conn.execute("DELETE FROM dirty_groups")
+            _insert_events(conn, events)
+        return len(wanted)
+
+    def _event_inputs(
+        self, conn: sqlite3.Connection, groups: Collection[tuple[str, str]]
+    ) -> EventInputs:
+        by_family: dict[str, list[str]] = {}
+        for place_id, family in sorted(groups):
+            by_family.setdefault(family, []).append(place_id)
+        rows: list[sqlite3.Row] = []
+        for family, place_ids in by_family.items():
+            types = list(CONTROL_TYPES) if family == "control" else [family]
+            for chunk in _chunks(place_ids):
+                rows += conn.execute(
+                    f"SELECT a.rowid AS _rowid, c.seq AS _seq, c.article_id, "
+                    f"{', '.join('c.' + c for c in CLAIM_COLUMNS)} "
+                    "FROM claims c JOIN articles a USING (article_id) "
+                    f"WHERE c.place_id IN ({', '.join('?' * len(chunk))}) "
+                    f"AND c.event_type IN ({', '.join('?' * len(types))})",
+                    [*chunk, *types],
+                ).fetchall()
+        rows.sort(key=lambda r: (r["_rowid"], r["_seq"]))  # the order claims() gives
+        claims = []
+        for row in rows:
+            data = dict(row)
+            del data["_rowid"], data["_seq"]
+            claims.append(claim_from(data))
+        articles: dict[str, Article] = {}
+        for chunk in _chunks(sorted({c.article_id for c in claims})):
+            rows = conn.execute(
+                _ARTICLE_SELECT.replace(" text,", " '' AS text,")
+                + f" WHERE article_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            articles.update((r["article_id"], Article(**dict(r))) for r in rows)
+        places: dict[str, Place] = {}
+        for chunk in _chunks(sorted({c.place_id for c in claims})):
+            rows = conn.execute(
+                "SELECT place_id, place FROM resolutions WHERE rowid IN (SELECT max(rowid) "
+                f"FROM resolutions WHERE place_id IN ({', '.join('?' * len(chunk))}) "
+                "GROUP BY place_id)",
+                chunk,
+            ).fetchall()
+            for row in rows:
+                places[row[0]] = self._row("resolutions", row[0], _place_row, row)
+        curations = [Curation(**dict(r)) for r in conn.execute(
+            "SELECT kind, target, action, value, label, at, who FROM curation ORDER BY at, kind, "
+            "target, action")]  # fmt: skip
+        return EventInputs(claims, articles, places, curations)
 
     def events(self) -> list[Event]:
-        return self._events("SELECT * FROM events ORDER BY seq")
+        return self._events(f"SELECT * FROM events ORDER BY {_EVENT_ORDER}")
 
     @contextmanager
     def merging(self) -> Iterator[None]:
         """Hold while reading claims and writing the events they make: one merge at a time in
-        this process. Between processes ``Pipeline.rebuild_events`` merges again when the
-        articles changed meanwhile (``BEGIN IMMEDIATE`` keeps each write whole)."""
+        this process (``update_events`` needs no more: its write transaction is the lock)."""
         with self._merge_lock:
             yield
 
@@ -481,14 +649,14 @@ class SQLiteStore:
         """Events whose place lies in the box (edges included; ``west > east`` crosses the
         antimeridian), in map order."""
         where, params = _in_box(*check_bbox(west, south, east, north))
-        return self._events(f"{_EVENT_POINTS} WHERE {where} ORDER BY seq", params)
+        return self._events(f"{_EVENT_POINTS} WHERE {where} ORDER BY {_EVENT_ORDER}", params)
 
     def events_near(self, lat: float, lon: float, km: float) -> list[Event]:
         """Events whose place is within ``km`` (great circle) of the point, in map order."""
         lat, lon, km = check_radius(lat, lon, km)
         south, north, west, east = radius_box(lat, lon, km)
         where, params = _in_box(west, south, east, north)
-        rows = self._query(f"{_EVENT_POINTS} WHERE {where} ORDER BY seq", params)
+        rows = self._query(f"{_EVENT_POINTS} WHERE {where} ORDER BY {_EVENT_ORDER}", params)
         near = [row for row in rows if haversine_km(lat, lon, row["lat"], row["lon"]) <= km]
         return [self._row("events", row["event_id"], event_from, row) for row in near]
 
@@ -678,6 +846,8 @@ class SQLiteStore:
                     for number in range(version + 1, SCHEMA_VERSION + 1):
                         for statement in _statements(MIGRATIONS[number - 1]):
                             tx.execute(statement)
+                        if number in _BACKFILLS:
+                            _BACKFILLS[number](tx)
                         tx.execute(f"PRAGMA user_version = {number}")
         except sqlite3.Error as err:
             raise self._translate(err, "opening the database") from err
@@ -754,7 +924,7 @@ class SQLiteStore:
     ) -> None:
         conn.executemany(
             "INSERT OR REPLACE INTO resolutions (mention_id, place, confidence, precision, tier, "
-            "reason, runners_up, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "reason, runners_up, flags, place_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [resolution_values(r) for r in resolutions],
         )
 
@@ -796,6 +966,55 @@ def _in_box(west: float, south: float, east: float, north: float) -> tuple[str, 
     """A WHERE clause (and its parameters) on ``lat`` and ``lon`` for points in the box."""
     lon = "lon BETWEEN ? AND ?" if west <= east else "(lon >= ? OR lon <= ?)"
     return f"lat BETWEEN ? AND ? AND {lon}", (south, north, west, east)
+
+
+def _insert_events(conn: sqlite3.Connection, events: Sequence[Event]) -> None:
+    conn.executemany(_EVENT_INSERT, [event_values(seq, e) for seq, e in enumerate(events)])
+
+
+def _groups(claims: Sequence[Claim]) -> set[tuple[str, str]]:
+    """The groups of these claims (a ``mention`` claim never becomes an event)."""
+    return {(c.place_id, event_family(c.event_type)) for c in claims if c.event_type != "mention"}
+
+
+def _stored_groups(
+    conn: sqlite3.Connection, where: str, params: Sequence[Any]
+) -> set[tuple[str, str]]:
+    rows = conn.execute(
+        f"SELECT DISTINCT place_id, event_type FROM claims WHERE event_type != 'mention' AND "
+        f"{where}",
+        params,
+    )
+    return {(r[0], event_family(r[1])) for r in rows}
+
+
+def _mark(conn: sqlite3.Connection, groups: Collection[tuple[str, str]]) -> None:
+    conn.executemany(
+        "INSERT OR IGNORE INTO dirty_groups (place_id, family) VALUES (?, ?)", sorted(groups)
+    )
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _place_row(row: sqlite3.Row) -> Place:
+    return place_from(json.loads(row[1]))
+
+
+def _backfill_near_duplicates(conn: sqlite3.Connection) -> None:
+    """Version 7: index the articles stored before it for near-duplicate search."""
+    for aid, text in conn.execute("SELECT article_id, text FROM articles").fetchall():
+        near = neardup.signature(text)
+        conn.executemany("INSERT INTO near_buckets (bucket, article_id) VALUES (?, ?)",
+                         [(bucket, aid) for bucket in near.buckets])  # fmt: skip
+        conn.execute(
+            "INSERT INTO shingles (article_id, hashes) VALUES (?, ?)", (aid, near.shingles)
+        )
+
+
+_BACKFILLS[7] = _backfill_near_duplicates
 
 
 def _exists(conn: sqlite3.Connection, sql: str, key: str) -> bool:
