@@ -23,10 +23,11 @@ from claimmap.errors import (
     SchemaVersionError,
     StorageError,
 )
+from claimmap.inputs.files import read_path
 from claimmap.pipeline import Pipeline
 from claimmap.places.resolve import Resolver
 from claimmap.records import Article, ArticleAnalysis
-from claimmap.store import pg_schema, sqlite
+from claimmap.store import neardup, pg_schema, sqlite
 from claimmap.store.base import open_store
 from claimmap.store.postgres import PostgresStore, display_url
 
@@ -119,7 +120,7 @@ def test_the_schema_has_sqlites_tables_and_columns(
                                              "AND name NOT LIKE 'sqlite_%'")]  # fmt: skip
         lite = {t: [(c[1], c[2]) for c in conn.execute(f"PRAGMA table_info({t})")] for t in tables}
     conn.close()
-    types = {"TEXT": "text", "INTEGER": "bigint", "REAL": "double precision"}
+    types = {"TEXT": "text", "INTEGER": "bigint", "REAL": "double precision", "BLOB": "bytea"}
     pg_only = {("articles", "stored"), ("events", "lat"), ("events", "lon"),
                ("resolutions", "lat"), ("resolutions", "lon")}  # fmt: skip
     for table, columns in lite.items():
@@ -145,6 +146,38 @@ def test_a_version_1_database_is_migrated_and_keeps_its_rows(pg_db: Callable[...
         assert store.claims() == []
         assert store.audit() == []
     assert sql(url, "SELECT version FROM claimmap_schema") == [(pg_schema.SCHEMA_VERSION,)]
+
+
+def test_migrating_to_version_7_indexes_the_stored_articles(pg_db: Callable[..., str]) -> None:
+    """The near-duplicate index is filled for the articles a version 6 database holds, and its
+    events get their group and order columns from their place."""
+    url = pg_db()
+    first, second = (read_path(p) for p in SEEDS)
+    place = '{"place_id": "UA1", "kind": "settlement", "name": "Myropillia"}'
+    with psycopg.connect(url, autocommit=True) as conn:
+        for script in pg_schema.MIGRATIONS[:6]:
+            conn.execute(script)  # type: ignore[arg-type]
+        conn.execute("CREATE TABLE claimmap_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO claimmap_schema VALUES (6)")
+        conn.execute(
+            "INSERT INTO articles (article_id, title, text) VALUES (%s, %s, %s)",
+            (first.article_id, first.title, first.text),
+        )
+        conn.execute(
+            "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
+            "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
+            "confidence, surfaces, sources) VALUES ('e1', 0, 'recapture', 'a', 'claimed', %s, "
+            "1, '[]', 0, 1, 1, '2025-06-01', '2025-06-01', 0.5, '[]', '[]')",
+            (place,),
+        )
+    with open_store(url) as store:
+        assert store.schema_version == pg_schema.SCHEMA_VERSION == 7
+        assert store.find_origin(second) == first.article_id
+        assert store.counts()["shingles"] == 1
+        assert len(list(store.table_rows("near_buckets"))) == neardup.BANDS
+    assert sql(url, "SELECT place_id, family, sort_date, place_name FROM events") == [
+        ("UA1", "control", "2025-06-01", "Myropillia")
+    ]
 
 
 def test_a_database_from_a_newer_claimmap_is_refused(pg_db: Callable[..., str]) -> None:
