@@ -16,11 +16,16 @@ is ordered with ``COLLATE "C"``, the order SQLite uses, whatever the database's 
 Each article is stored in one transaction (``INSERT ... ON CONFLICT DO NOTHING``: two processes
 storing the same article store it once), one at a time (an advisory transaction lock, like
 SQLite's ``BEGIN IMMEDIATE``): its near-duplicate origin is looked for among every article
-committed before it, so two ingests at once cannot both miss each other's copy. Merging claims
-into events is serialised between processes by ``merging()``, a session advisory lock;
-``replace_events`` deletes and inserts in one transaction under a second lock. A transaction
-that fails on a deadlock or a serialisation conflict is retried. A killed client's open
-transaction is rolled back by the server.
+committed before it (the candidates of the MinHash LSH index in ``near_buckets``, verified
+against ``shingles``, as on SQLite), so two ingests at once cannot both miss each other's copy.
+``update_events`` reads the changed (place, family) groups' claims, merges them and replaces
+those groups' events in one transaction holding ``MERGE_LOCK`` exclusively
+(``pg_advisory_xact_lock``); saving, re-claiming or deleting an article and ``mark_groups`` hold
+it shared, so a merge never stores events from claims another transaction was changing, and no
+group's mark is lost. ``merging()`` holds the same lock for a session. ``replace_events`` deletes
+and inserts in one transaction under a second lock. A transaction that fails on a deadlock or a
+serialisation conflict is retried. A killed client's open transaction is rolled back by the
+server.
 
 Events and resolutions carry their place's point as generated ``lat``/``lon`` columns; when the
 database has the ``postgis`` extension (``CREATE EXTENSION postgis``, by its owner) they also get
