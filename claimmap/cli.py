@@ -32,6 +32,10 @@ from claimmap.inputs.files import shown
 
 __all__ = ["main"]
 
+_DB_HELP = (
+    "database: a SQLite file, sqlite:///PATH or postgresql://USER@HOST/DB (default: "
+    "CLAIMMAP_DB, else claimmap.db in the user data directory)"
+)
 _PUBLISHED_HELP = (
     "publication date (YYYY-MM-DD) for files that carry none; claims are dated from it"
 )
@@ -204,6 +208,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from claimmap.store.transfer import copy_store
+
+    counts = copy_store(args.source, args.target)
+    print(", ".join(f"{table} {n}" for table, n in counts.items()) + "; counts verified",
+          file=sys.stderr)  # fmt: skip
+    return 0
+
+
 def cmd_build_gazetteer(args: argparse.Namespace) -> int:
     from claimmap.places.gazetteer_build import build, default_dirs
 
@@ -233,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         p.set_defaults(func=func)
         if db:
-            p.add_argument("--db", help="SQLite database (default: the user data directory)")
+            p.add_argument("--db", help=_DB_HELP)
         if offline:
             p.add_argument(
                 "--offline",
@@ -300,6 +313,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("audit", cmd_audit, "List curation actions, newest first (tab-separated).",
             offline=False)  # fmt: skip
     p.add_argument("--limit", type=int, help="at most this many entries")
+
+    p = add("migrate", cmd_migrate, "Copy a whole store into an empty one (SQLite <-> PostgreSQL) "
+            "and verify the row counts.", db=False, offline=False)  # fmt: skip
+    p.add_argument("--from", dest="source", required=True, metavar="DB", help="the store to copy")
+    p.add_argument("--to", dest="target", required=True, metavar="DB",
+                   help="an empty (or new) store to copy into")  # fmt: skip
 
     p = add(
         "build-gazetteer",

@@ -388,13 +388,15 @@ class Pipeline:
     def _origin(self, article: Article) -> str:
         """The report an article belongs to: the stored article with the same link (an edited
         post, an updated page), else the reader's own key (a Telegram post's
-        ``telegram:<channel>:<hash>``, shared with its forwards), else the most similar
-        stored article (``Store.find_origin``), else the article itself."""
+        ``telegram:<channel>:<hash>``, shared with its forwards), else "": ``save_analysis``
+        then takes the most similar stored article's (``Store.find_origin``) in the same
+        transaction as the save, so that two ingests at once cannot both miss each other's
+        near-duplicate (issue 17)."""
         if article.url:
             same = self.store.articles_by_url(article.url)
             if same:
                 return same[0].origin_id or same[0].article_id
-        return article.origin_id or self.store.find_origin(article)
+        return article.origin_id
 
     # -- events and corrections -------------------------------------------------------------
 

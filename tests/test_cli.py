@@ -34,7 +34,7 @@ MENTION_CONTRACT = [
     "reason",
 ]
 COMMANDS = ["resolve", "mentions", "ingest", "fetch", "events", "articles", "override", "dismiss",
-            "restore", "correct-claim", "audit", "build-gazetteer"]  # fmt: skip
+            "restore", "correct-claim", "audit", "migrate", "build-gazetteer"]  # fmt: skip
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -1,13 +1,14 @@
 """Curation (issue 13): dismiss and restore mentions, claims, events and articles, correct claims;
-persisted in real SQLite, audited, applied on every rebuild, and the same from the CLI."""
+persisted in real databases (every back end: the seeded SQLite file is copied into each with
+``claimmap.store.transfer``), audited, applied on every rebuild, and the same from the CLI."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from claimmap.errors import CurationError, NotFoundError
 from claimmap.pipeline import Pipeline
 from claimmap.records import Claim, Curation
 from claimmap.store.sqlite import MIGRATIONS, SCHEMA_VERSION
+from claimmap.store.transfer import copy_store
 from claimmap.views.export import events_csv, mentions_csv
 
 
@@ -32,11 +34,12 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def pipeline(seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pipeline:
+def pipeline(seeded: Path, db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pipeline]:
     monkeypatch.setenv("CLAIMMAP_USER", "analyst-1")
-    db = tmp_path / "copy.db"
-    shutil.copy(seeded, db)
-    return Pipeline.open(db=db, offline=True)
+    copy_store(seeded, db)
+    opened = Pipeline.open(db=db, offline=True)
+    yield opened
+    opened.store.close()
 
 
 def _event(pipeline: Pipeline, name: str):
@@ -124,7 +127,7 @@ def test_dismissing_a_claim_recounts_its_event(pipeline):
     assert claim_id(first) not in {claim_id(c) for c in after.claims}
 
 
-def test_dismissing_an_article_removes_its_claims_everywhere_and_survives_reingest(pipeline):
+def test_dismissing_an_article_removes_its_claims_everywhere_and_survives_reingest(pipeline, db):
     article = pipeline.store.articles()[0]
     pipeline.dismiss("article", article.article_id, reason="duplicate")
     events = pipeline.store.events()
@@ -132,7 +135,7 @@ def test_dismissing_an_article_removes_its_claims_everywhere_and_survives_reinge
     summary = pipeline.ingest_paths(SEEDS)  # re-ingest: duplicates, events rebuilt
     assert len(summary.duplicates) == len(SEEDS)
     assert pipeline.store.events() == events
-    again = Pipeline.open(db=pipeline.store.path, offline=True)  # another process
+    again = Pipeline.open(db=db, offline=True)  # another process
     assert [c.target for c in again.store.curations()] == [article.article_id]
     again.restore("article", article.article_id)
     assert any(c.article_id == article.article_id for e in again.store.events() for c in e.claims)
@@ -206,8 +209,7 @@ def test_a_version_2_database_gains_the_curation_tables(tmp_path):
     assert pipeline.store.audit() == []
 
 
-def test_the_cli_dismisses_restores_corrects_and_lists_the_audit(pipeline, capsys):
-    db = pipeline.store.path
+def test_the_cli_dismisses_restores_corrects_and_lists_the_audit(pipeline, db, capsys):
     event = _event(pipeline, "Yunakivka")
     assert main(["dismiss", "event", event.event_id, "--reason", "unit name", "--db", db]) == 0
     assert "dismissed event" in capsys.readouterr().err

@@ -1,8 +1,10 @@
-"""The pipeline end to end on real files: seeds, duplicates, broken files, corrections."""
+"""The pipeline end to end on real files: seeds, duplicates, broken files, corrections; on every
+back end (the ``db`` fixture), then a full disk and a read-only file (SQLite's)."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from claimmap.claims.curation import claim_id as curation_id
 from claimmap.inputs.files import read_path
 from claimmap.pipeline import Pipeline
 from claimmap.places.resolve import Resolver
+from claimmap.store.base import open_store
 from claimmap.store.sqlite import SQLiteStore
 
 EXPECTED = {  # the four settlement events the seeds report
@@ -25,8 +28,9 @@ EXPECTED = {  # the four settlement events the seeds report
 
 
 @pytest.fixture
-def pipeline(resolver: Resolver) -> Pipeline:
-    return Pipeline(store=SQLiteStore(":memory:"), resolver=resolver)
+def pipeline(resolver: Resolver, db: str) -> Iterator[Pipeline]:
+    with open_store(db) as store:
+        yield Pipeline(store=store, resolver=resolver)
 
 
 def test_seeds_make_four_settlement_events_from_one_origin(pipeline: Pipeline) -> None:
@@ -107,11 +111,8 @@ def test_override_persists_and_moves_the_event(pipeline: Pipeline, tmp_path: Pat
     assert capture.place.place_id == other
 
 
-def test_override_is_reapplied_when_the_database_is_reopened(
-    resolver: Resolver, tmp_path: Path
-) -> None:
-    db = tmp_path / "claims.db"
-    first = Pipeline(store=SQLiteStore(db), resolver=resolver)
+def test_override_is_reapplied_when_the_database_is_reopened(resolver: Resolver, db: str) -> None:
+    first = Pipeline(store=open_store(db), resolver=resolver)
     first.ingest_paths(SEEDS[:1])
     mention_id = next(
         r.mention.mention_id
@@ -120,11 +121,12 @@ def test_override_is_reapplied_when_the_database_is_reopened(
     )
     first.override(mention_id, "UA59080310010046655")
     first.store.close()
-    again = Pipeline(store=SQLiteStore(db), resolver=resolver)
+    again = Pipeline(store=open_store(db), resolver=resolver)
     assert again.store.overrides()[mention_id].place_id == "UA59080310010046655"
     assert again.store.resolution(mention_id).place.place_id == "UA59080310010046655"  # type: ignore[union-attr]
     again.ingest_paths(SEEDS[1:])  # a rebuild re-applies it
     assert again.store.resolution(mention_id).place.place_id == "UA59080310010046655"  # type: ignore[union-attr]
+    again.store.close()
 
 
 def test_search_places_offers_homonyms(pipeline: Pipeline) -> None:

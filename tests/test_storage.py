@@ -1,13 +1,17 @@
-"""Tests for claimmap.store.sqlite on real SQLite files: round trips, atomicity, migrations, damage,
-locking, concurrency, overrides and the geocoder cache."""
+"""Tests of the stores on real databases: round trips, atomicity, concurrency, overrides and the
+geocoder cache on every back end (the ``store`` and ``db`` fixtures: SQLite files, PostgreSQL
+without and with PostGIS), then what only SQLite files have: migrations of old files, damage,
+locking, a full disk, read-only files. PostgreSQL's own cases are in test_postgres.py."""
 
 from __future__ import annotations
 
 import dataclasses
+import random
 import shutil
 import sqlite3
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,7 @@ from unprivileged import run_as_nobody
 
 from claimmap.errors import (
     DatabaseCorruptError,
+    MapError,
     NotFoundError,
     ReadOnlyStoreError,
     SchemaVersionError,
@@ -30,6 +35,7 @@ from claimmap.records import (
     ArticleAnalysis,
     Candidate,
     Claim,
+    Curation,
     Event,
     Mention,
     Place,
@@ -37,6 +43,7 @@ from claimmap.records import (
 )
 from claimmap.store import neardup
 from claimmap.store.base import Store, default_db_path, open_store
+from claimmap.store.rows import haversine_km
 from claimmap.store.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 
 SEEDS = sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))
@@ -63,8 +70,9 @@ SECTOR = Place("sector:sumy", "sector", "Sumy direction", tier="sumy")
 
 
 @pytest.fixture
-def store() -> SQLiteStore:
-    return SQLiteStore(":memory:")
+def store(db: str) -> Iterator[Store]:
+    with open_store(db) as opened:
+        yield opened
 
 
 def analysis(
@@ -98,7 +106,7 @@ def analysis(
     )
 
 
-def test_every_record_type_round_trips(store: SQLiteStore) -> None:
+def test_every_record_type_round_trips(store: Store) -> None:
     a = analysis()
     assert store.save_analysis(a) is True
     assert store.articles() == [a.article]
@@ -120,20 +128,20 @@ def test_every_record_type_round_trips(store: SQLiteStore) -> None:
     assert store.events() == [event]
 
 
-def test_filters_and_not_found(store: SQLiteStore) -> None:
+def test_filters_and_not_found(store: Store) -> None:
     store.save_analysis(analysis("a1"))
     store.save_analysis(analysis("a2", "Fighting continues near Miropol."))
     assert [m.article_id for m in store.mentions("a2")] == ["a2", "a2"]
     assert {c.article_id for c in store.claims("a1")} == {"a1"}
     assert len(store.resolutions()) == 4
     assert store.claims("zz") == []
-    with pytest.raises(NotFoundError, match="article 'zz' is not in :memory:"):
+    with pytest.raises(NotFoundError, match="article 'zz' is not in "):
         store.article("zz")
     with pytest.raises(NotFoundError, match="mention 'a1:0:1' has no resolution"):
         store.resolution("a1:0:1")
 
 
-def test_duplicate_save_is_a_no_op(store: SQLiteStore) -> None:
+def test_duplicate_save_is_a_no_op(store: Store) -> None:
     assert store.save_analysis(analysis()) is True
     changed = dataclasses.replace(analysis(), claims=())
     assert store.save_analysis(changed) is False
@@ -150,7 +158,7 @@ def test_duplicate_save_is_a_no_op(store: SQLiteStore) -> None:
     ],
 )
 def test_a_failure_inside_save_leaves_no_half_article(
-    store: SQLiteStore, bad_claim: dict[str, object]
+    store: Store, bad_claim: dict[str, object]
 ) -> None:
     good = analysis()
     broken = dataclasses.replace(
@@ -163,7 +171,7 @@ def test_a_failure_inside_save_leaves_no_half_article(
     assert store.save_analysis(good) is True  # the store is still usable
 
 
-def test_find_origin_links_the_rewritten_seed(store: SQLiteStore) -> None:
+def test_find_origin_links_the_rewritten_seed(store: Store) -> None:
     first, second = (read_path(p) for p in SEEDS)
     unrelated = read_path(DATA / "front_other.txt")
     assert store.find_origin(first) == first.article_id  # nothing stored yet
@@ -274,14 +282,14 @@ def test_locked_database_gives_a_clear_error(tmp_path: Path) -> None:
         holder.close()
 
 
-def test_two_connections_write_at_once(tmp_path: Path) -> None:
-    path = tmp_path / "shared.db"
-    SQLiteStore(path).close()
+def test_two_connections_write_at_once(db: str) -> None:
+    path = db
+    open_store(path).close()
     errors: list[BaseException] = []
 
     def writer(prefix: str) -> None:
         try:
-            with SQLiteStore(path) as store:
+            with open_store(path) as store:
                 for i in range(30):
                     store.save_analysis(analysis(f"{prefix}{i}"))
                     store.cache_put(f"{prefix}{i}", "v")
@@ -294,13 +302,13 @@ def test_two_connections_write_at_once(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    with SQLiteStore(path) as store:
+    with open_store(path) as store:
         assert len(store.articles()) == 90
         assert len(store.claims()) == 180
 
 
-def test_one_store_shared_by_threads(tmp_path: Path) -> None:
-    with SQLiteStore(tmp_path / "x.db") as store:
+def test_one_store_shared_by_threads(db: str) -> None:
+    with open_store(db) as store:
         threads = [
             threading.Thread(target=store.save_analysis, args=(analysis(f"t{i}"),))
             for i in range(8)
@@ -312,20 +320,20 @@ def test_one_store_shared_by_threads(tmp_path: Path) -> None:
         assert len(store.articles()) == 8
 
 
-def test_overrides_persist_across_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "x.db"
-    with SQLiteStore(path) as store:
+def test_overrides_persist_across_reopen(db: str) -> None:
+    path = db
+    with open_store(path) as store:
         store.save_analysis(analysis())
         store.set_override("a1:0:7", SECTOR)
         store.set_override("a1:24:31", SECTOR)
         store.set_override("a1:24:31", MYROPILLIA)  # a second correction replaces the first
         with pytest.raises(NotFoundError, match="mention 'a1:1:2' is not in"):
             store.set_override("a1:1:2", SECTOR)
-    with SQLiteStore(path) as store:
+    with open_store(path) as store:
         assert store.overrides() == {"a1:0:7": SECTOR, "a1:24:31": MYROPILLIA}
 
 
-def test_replace_claims_after_an_override(store: SQLiteStore) -> None:
+def test_replace_claims_after_an_override(store: Store) -> None:
     a = analysis()
     store.save_analysis(a)
     fixed = dataclasses.replace(
@@ -343,13 +351,13 @@ def test_replace_claims_after_an_override(store: SQLiteStore) -> None:
         store.save_analysis(dataclasses.replace(analysis("a2"), claims=a.claims))
 
 
-def test_geocoder_cache(tmp_path: Path) -> None:
-    with SQLiteStore(tmp_path / "x.db") as store:
+def test_geocoder_cache(db: str) -> None:
+    with open_store(db) as store:
         assert store.cache_get("nominatim:Miropol") is None
         store.cache_put("nominatim:Miropol", '{"lat": 51.02}')
         store.cache_put("nominatim:Miropol", '{"lat": 51.0233}')
         store.cache_put("nominatim:Nowhere", "[]")
-    with SQLiteStore(tmp_path / "x.db") as store:
+    with open_store(db) as store:
         assert store.cache_get("nominatim:Miropol") == '{"lat": 51.0233}'
         assert store.cache_get("nominatim:Nowhere") == "[]"
 
@@ -357,6 +365,7 @@ def test_geocoder_cache(tmp_path: Path) -> None:
 def test_open_store_targets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CLAIMMAP_DB", raising=False)
     with open_store("sqlite:///rel/x.db") as store:
         assert isinstance(store, Store)
         store.cache_put("k", "v")
@@ -373,15 +382,21 @@ def test_open_store_targets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         store.cache_put("k", "v")
     assert default_db_path() == tmp_path / "xdg" / "claimmap" / "claimmap.db"
     assert default_db_path().is_file()
-    with pytest.raises(StorageError, match=r"postgresql://h/db: only sqlite:/// URLs"):
-        open_store("postgresql://h/db")
+    monkeypatch.setenv("CLAIMMAP_DB", str(tmp_path / "team.db"))
+    with open_store() as store:  # no target: CLAIMMAP_DB
+        store.cache_put("k", "v")
+    assert (tmp_path / "team.db").is_file()
+    with pytest.raises(StorageError, match=r"mysql://\.\.\.: not a database claimmap knows"):
+        open_store("mysql://h/db")
 
 
-def test_closed_store_raises_storage_error(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "x.db")
+def test_closed_store_raises_storage_error(db: str) -> None:
+    store = open_store(db)
     store.close()
-    with pytest.raises(StorageError, match=r"x\.db: error while reading"):
+    with pytest.raises(StorageError, match=r"error while reading"):
         store.articles()
+    with pytest.raises(StorageError, match=r"error while|closed"):
+        store.cache_put("k", "v")
 
 
 # --- a full disk, a read-only database, a tampered row (issue 14) ---------------------------
@@ -480,7 +495,7 @@ def test_a_tampered_json_value_is_one_line_naming_the_row(
     assert "\n" not in message
 
 
-def test_issue_11_fields_round_trip(store: SQLiteStore) -> None:
+def test_issue_11_fields_round_trip(store: Store) -> None:
     a = analysis("a11")
     rich = dataclasses.replace(
         a.claims[0], language="uk", detail="kab", target_side="Ukrainian forces",
@@ -500,9 +515,114 @@ def test_issue_11_fields_round_trip(store: SQLiteStore) -> None:
     assert store.events() == [event]
 
 
-def test_near_duplicate_index_pairs_rewrites_and_nothing_else(store: SQLiteStore) -> None:
+# --- where: bounding boxes and radii, the same answers on every back end (issue 17) ----------
+
+
+def spread_events(rng: random.Random) -> list[Event]:
+    """Events at random points on the globe, a cluster around Sumy, a few on box edges and
+    across the antimeridian, and a sector without a point."""
+    points = [(rng.uniform(-89.5, 89.5), rng.uniform(-180, 180)) for _ in range(120)]
+    points += [(50.9 + rng.uniform(-1, 1), 34.8 + rng.uniform(-1.5, 1.5)) for _ in range(60)]
+    points += [(51.0, 35.0), (50.0, 33.0), (52.0, 36.0), (0.0, 179.9), (0.5, -179.9)]
+    events = []
+    for i, (lat, lon) in enumerate(points):
+        place = dataclasses.replace(MYROPILLIA, place_id=f"p{i}", name=f"P{i}", lat=lat, lon=lon)
+        events.append(Event(f"e{i}", "shelling", "unspecified", "claimed", place, 1, (), 0, 1, 1))
+    return [*events, Event("sector", "assault", "unspecified", "claimed", SECTOR, 3, (), 0, 1, 1)]
+
+
+def test_bbox_and_radius_queries_give_the_brute_force_answers(store: Store) -> None:
+    rng = random.Random(17)
+    events = spread_events(rng)
+    store.replace_events(events)
+    # the store's order (date, place name, type, id) is the order every area query gives
+    pointed = [e for e in store.events() if e.place.has_point]
+    assert sorted(pointed, key=lambda e: e.event_id) == sorted(
+        (e for e in events if e.place.has_point), key=lambda e: e.event_id
+    )
+    boxes = [(33.0, 50.0, 36.0, 52.0), (170.0, -10.0, -170.0, 10.0), (-180, -90, 180, 90)]
+    for _ in range(25):
+        south, north = sorted(rng.uniform(-90, 90) for _ in range(2))
+        boxes.append((rng.uniform(-180, 180), south, rng.uniform(-180, 180), north))
+    for west, south, east, north in boxes:
+        inside = [
+            e.event_id
+            for e in pointed
+            if south <= e.place.lat <= north  # type: ignore[operator]
+            and (west <= e.place.lon <= east if west <= east  # type: ignore[operator]
+                 else e.place.lon >= west or e.place.lon <= east)  # type: ignore[operator]
+        ]  # fmt: skip
+        found = [e.event_id for e in store.events_in_bbox(west, south, east, north)]
+        assert found == inside, (west, south, east, north)
+    assert {"e180", "e181", "e182"} <= {e.event_id for e in store.events_in_bbox(33, 50, 36, 52)}
+    circles = [(51.0, 35.0, 0.0), (51.0, 35.0, 30.0), (89.0, 0.0, 500.0), (0.2, 180.0, 300.0)]
+    circles += [
+        (rng.uniform(-90, 90), rng.uniform(-180, 180), rng.choice([5.0, 80.0, 900.0, 6000.0]))
+        for _ in range(25)
+    ]
+    for lat, lon, km in circles:
+        near = [e.event_id for e in pointed
+                if haversine_km(lat, lon, e.place.lat, e.place.lon) <= km]  # type: ignore[arg-type]  # fmt: skip
+        assert [e.event_id for e in store.events_near(lat, lon, km)] == near, (lat, lon, km)
+    assert store.events_near(51.0, 35.0, 0) == [e for e in events if e.event_id == "e180"]
+
+
+def test_places_in_bbox_are_the_resolved_places_there(store: Store) -> None:
+    store.save_analysis(analysis("a1"))
+    assert store.places_in_bbox(35.0, 51.0, 35.5, 51.1) == [MYROPILLIA]
+    assert store.places_in_bbox(30.0, 45.0, 31.0, 46.0) == []
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda s: s.events_in_bbox(36, 52, 33, 50), r"south \(52\) <= north \(50\)"),
+        (lambda s: s.events_in_bbox(33, 50, 200, 52), r"longitudes 33, 200"),
+        (lambda s: s.events_in_bbox("west", 50, 36, 52), r"not numbers"),
+        (lambda s: s.events_near(91, 0, 5), r"is not a latitude and longitude"),
+        (lambda s: s.events_near(51, 35, -1), r"radius must be a distance >= 0 km"),
+        (lambda s: s.events_near(51, 35, float("nan")), r"radius must be a distance"),
+    ],
+)
+def test_a_bad_box_or_radius_is_one_line(store: Store, call, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(MapError, match=message) as raised:
+        call(store)
+    assert "\n" not in str(raised.value)
+
+
+def test_curation_and_its_audit_say_who_and_when(store: Store) -> None:
+    store.save_analysis(analysis("a1"))
+    first = store.curate(
+        Curation("mention", "a1:0:7", "dismiss", "not a place", "“Russian”", who="olena"),
+        remove=False, audit_action="dismiss", old_value="shown", new_value="dismissed",
+    )  # fmt: skip
+    fix = Curation("claim", "a1:0:24:31", "correct", '{"actor": "Ukrainian forces"}', "Miropol",
+                   at="2025-06-04T10:00:00+00:00", who="mark")  # fmt: skip
+    second = store.curate(fix, remove=False, audit_action="correct", old_value="{}",
+                          new_value=fix.value)  # fmt: skip
+    third = store.curate(
+        dataclasses.replace(fix, who="olena", at=""), remove=True, audit_action="restore",
+        old_value=fix.value, new_value="as extracted",
+    )  # fmt: skip
+    assert first.seq < second.seq < third.seq
+    assert first.at
+    assert (first.who, second.at) == ("olena", "2025-06-04T10:00:00+00:00")
+    assert store.audit() == [third, second, first]
+    assert store.audit(limit=1) == [third]
+    assert [(c.kind, c.target, c.who) for c in store.curations()] == [
+        ("mention", "a1:0:7", "olena")
+    ]
+    again = store.curate(
+        Curation("mention", "a1:0:7", "dismiss", "duplicate", "“Russian”", who="mark"),
+        remove=False, audit_action="dismiss", old_value="dismissed", new_value="dismissed",
+    )  # fmt: skip
+    [standing] = store.curations()  # one standing curation per target and action
+    assert (standing.value, standing.who, standing.at) == ("duplicate", "mark", again.at)
+
+
+def test_near_duplicate_index_pairs_rewrites_and_nothing_else(store: Store) -> None:
     """The LSH index (claimmap.store.neardup) finds the rewrites the exact Jaccard pairs, and an
-    unrelated report among them stays its own origin."""
+    unrelated report among them stays its own origin (on every back end)."""
     plain, rewrite = read_path(DATA / "plain.txt"), read_path(DATA / "plain_rewrite.txt")
     others = [read_path(DATA / name) for name in ("front_other.txt", "dateline.txt", "article.md")]
     for article in [plain, *others]:
@@ -511,8 +631,10 @@ def test_near_duplicate_index_pairs_rewrites_and_nothing_else(store: SQLiteStore
     assert similarity(plain.text, rewrite.text) >= NEAR_DUPLICATE_THRESHOLD
     for other in others:
         assert store.article(other.article_id).origin_id == other.article_id
-    buckets = store._query("SELECT count(*) FROM near_buckets")[0][0]
-    assert buckets == neardup.BANDS * 4
+    buckets = list(store.table_rows("near_buckets"))
+    assert len(buckets) == neardup.BANDS * 4
+    assert {aid for _, aid in buckets} == {a.article_id for a in [plain, *others]}
+    assert store.counts()["shingles"] == 4
 
 
 def test_the_index_agrees_with_the_exact_jaccard() -> None:

@@ -6,15 +6,19 @@
     (True, True)
 
 ``open_store`` picks the back end from the target: a path, ``sqlite:///path`` or ``:memory:``
-is SQLite (``claimmap.store.sqlite``). Every back end implements ``Store``; nothing else in
-claimmap names a back end.
+is SQLite (``claimmap.store.sqlite``), a ``postgresql://`` (or ``postgres://``) URL is
+PostgreSQL (``claimmap.store.postgres``); no target means ``CLAIMMAP_DB``, else
+``default_db_path()``. Every back end implements ``Store``; nothing else in claimmap names a
+back end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+import os
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from claimmap.errors import StorageError
 from claimmap.records import (
@@ -41,13 +45,23 @@ def default_db_path() -> Path:
 
 
 def open_store(target: str | Path | None = None) -> Store:
-    """Open (creating it and its directory) the store at a path, ``sqlite:///path`` or ``:memory:``;
-    ``None`` means ``default_db_path()``."""
-    if target is None:
-        target = default_db_path()
-    elif isinstance(target, str) and "://" in target:
+    """Open (creating it, its tables and, for SQLite, its directory) the store at a path,
+    ``sqlite:///path``, ``:memory:`` or ``postgresql://user[:password]@host[:port]/db``;
+    ``None`` means ``CLAIMMAP_DB``, else ``default_db_path()``."""
+    if target is None or (isinstance(target, str) and not target.strip()):
+        target = os.environ.get("CLAIMMAP_DB", "").strip() or default_db_path()
+    if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
+        from claimmap.store.postgres import PostgresStore, display_url
+
+        if not target.split("://", 1)[1].strip("/"):
+            raise StorageError(f"{display_url(target)}: name the database (postgresql://host/db)")
+        return PostgresStore(target)
+    if isinstance(target, str) and "://" in target:
         if not target.startswith("sqlite://"):
-            raise StorageError(f"{target}: only sqlite:/// URLs and file paths are supported")
+            raise StorageError(
+                f"{target.split('://', 1)[0]}://...: not a database claimmap knows; use a file "
+                "path, sqlite:///path or postgresql://user@host/db"
+            )
         target = target.removeprefix("sqlite://").removeprefix("/") or ":memory:"
     if str(target) != ":memory:":
         target = Path(target).expanduser()
@@ -102,3 +116,19 @@ class Store(Protocol):
     def curations(self) -> list[Curation]: ...
     def audit(self, limit: int | None = None) -> list[AuditEntry]: ...
     def cache_put(self, key: str, value: str) -> None: ...
+    # issue 17: a team's server, where the map asks for an area, the copy between back ends
+    # one merge at a time across processes, held by hand; ``update_events`` needs no more and
+    # must not be called inside it
+    def merging(self) -> AbstractContextManager[None]: ...
+    def events_in_bbox(
+        self, west: float, south: float, east: float, north: float
+    ) -> list[Event]: ...
+    def events_near(self, lat: float, lon: float, km: float) -> list[Event]: ...
+    def places_in_bbox(
+        self, west: float, south: float, east: float, north: float
+    ) -> list[Place]: ...
+    def table_rows(self, table: str) -> Iterator[tuple[Any, ...]]: ...
+    def load_rows(
+        self, tables: Iterable[tuple[str, Iterable[Sequence[Any]]]]
+    ) -> dict[str, int]: ...
+    def counts(self) -> dict[str, int]: ...

@@ -27,15 +27,12 @@ row whose JSON was tampered with raises ``DatabaseCorruptError`` naming the tabl
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,13 +46,11 @@ from claimmap.errors import (
     StorageError,
     StorageFullError,
 )
-from claimmap.inputs.text import NEAR_DUPLICATE_THRESHOLD
 from claimmap.records import (
     CONTROL_TYPES,
     Article,
     ArticleAnalysis,
     AuditEntry,
-    Candidate,
     Claim,
     Curation,
     Event,
@@ -66,6 +61,27 @@ from claimmap.records import (
     event_family,
 )
 from claimmap.store import neardup
+from claimmap.store.rows import (
+    CLAIM_COLUMNS,
+    EVENT_COLUMNS,
+    TABLES,
+    best_origin,
+    check_bbox,
+    check_owner,
+    check_radius,
+    claim_from,
+    claim_values,
+    event_from,
+    event_values,
+    haversine_km,
+    mention_key,
+    now,
+    place_from,
+    place_json,
+    radius_box,
+    resolution_from,
+    resolution_values,
+)
 
 #: One SQL script per schema version, one statement per ``;``-terminated line group.
 MIGRATIONS: tuple[str, ...] = (
@@ -257,14 +273,35 @@ SCHEMA_VERSION = len(MIGRATIONS)
 #: the write-ahead log can be checkpointed and the events rebuilt.
 RESERVE_BYTES = 2 * 1024 * 1024
 _SQLITE_HEADER = b"SQLite format 3\x00"
-_PLACE_ORDER = tuple(f.name for f in fields(Place))
-_CLAIM_ORDER = tuple(f.name for f in fields(Claim))
-_PLACE_FIELDS = frozenset(_PLACE_ORDER)
-_CLAIM_COLUMNS = tuple(f.name for f in fields(Claim) if f.name != "article_id")
 _ARTICLE_SELECT = (
     "SELECT article_id, title, text, source, published, language, path, origin_id, url, "
     "published_at FROM articles"
 )
+#: events with their place's point (the JSON's lat and lon) as columns
+_EVENT_POINTS = (
+    "SELECT * FROM (SELECT *, json_extract(place, '$.lat') AS lat, "
+    "json_extract(place, '$.lon') AS lon FROM events)"
+)
+_EVENT_INSERT = (
+    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+)
+_CLAIM_INSERT = (
+    f"INSERT INTO claims (article_id, seq, {', '.join(CLAIM_COLUMNS)}) "
+    f"VALUES (?, ?, {', '.join('?' * len(CLAIM_COLUMNS))})"
+)
+#: the order ``events()`` (and the area queries) give events in
+_EVENT_ORDER = "sort_date, place_name, event_type, event_id"
+#: per table: all its rows in storage order (``dirty_groups`` has no rowid); an insert of one
+_COPY_OUT = {
+    t: f"SELECT {', '.join(c)} FROM {t} ORDER BY "
+    + ("place_id, family" if t == "dirty_groups" else "rowid")
+    for t, c in TABLES.items()
+}
+_COPY_IN = {
+    t: f"INSERT INTO {t} ({', '.join(c)}) VALUES ({', '.join('?' * len(c))})"
+    for t, c in TABLES.items()
+}
 _ARTICLE_EXISTS = "SELECT 1 FROM articles WHERE article_id = ?"
 _ORIGIN_SELECT = (
     "SELECT CASE WHEN origin_id != '' THEN origin_id ELSE article_id END FROM articles "
@@ -287,6 +324,7 @@ class SQLiteStore:
         self.path = str(path)
         self.timeout = timeout
         self._lock = threading.RLock()
+        self._merge_lock = threading.Lock()
         self._last_signature: tuple[tuple[str, int], neardup.Signature] | None = None
         if self.path != ":memory:":
             _check_header(Path(path))
@@ -345,7 +383,7 @@ class SQLiteStore:
 
     def find_origin(self, article: Article) -> str:
         """The origin of the stored article most similar to this one at or above
-        ``NEAR_DUPLICATE_THRESHOLD`` (the first article of its cluster), else its own id.
+        ``rows.NEAR_DUPLICATE_THRESHOLD`` (the first article of its cluster), else its own id.
 
         Only candidates from the MinHash LSH index are compared (``claimmap.store.neardup``)."""
         rows = self._query(_ORIGIN_SELECT, (article.article_id,))
@@ -373,12 +411,7 @@ class SQLiteStore:
             "ORDER BY a.rowid",
             (*mine.buckets, neardup.MAX_CANDIDATES),
         )
-        best, best_score = article_id, NEAR_DUPLICATE_THRESHOLD
-        for row in rows:
-            score = neardup.jaccard(mine.shingles, row["hashes"])
-            if score >= best_score and (score > best_score or best == article_id):
-                best, best_score = row["origin_id"] or row["article_id"], score
-        return best
+        return best_origin(article_id, mine.shingles, (tuple(row) for row in rows))
 
     def save_analysis(self, analysis: ArticleAnalysis) -> bool:
         """Store the article with its mentions, resolutions and claims, all or nothing.
@@ -470,22 +503,22 @@ class SQLiteStore:
             "ORDER BY a.rowid, m.start_char, m.end_char",
             _params(article_id),
         )
-        return [self._row("resolutions", _mention_key(row), _resolution, row) for row in rows]
+        return [self._row("resolutions", mention_key(row), resolution_from, row) for row in rows]
 
     def resolution(self, mention_id: str) -> Resolution:
         rows = self._query(_RESOLUTION_SELECT + " WHERE r.mention_id = ?", (mention_id,))
         if not rows:
             raise NotFoundError(f"mention {mention_id!r} has no resolution in {self.path}")
-        return self._row("resolutions", mention_id, _resolution, rows[0])
+        return self._row("resolutions", mention_id, resolution_from, rows[0])
 
     def claims(self, article_id: str | None = None) -> list[Claim]:
         rows = self._query(
-            f"SELECT c.article_id, {', '.join('c.' + c for c in _CLAIM_COLUMNS)} "
+            f"SELECT c.article_id, {', '.join('c.' + c for c in CLAIM_COLUMNS)} "
             f"FROM claims c JOIN articles a USING (article_id) {_where('c', article_id)} "
             "ORDER BY a.rowid, c.seq",
             _params(article_id),
         )
-        return [_claim(dict(row)) for row in rows]
+        return [claim_from(dict(row)) for row in rows]
 
     def replace_claims(
         self, article_id: str, claims: Sequence[Claim], resolutions: Sequence[Resolution]
@@ -567,7 +600,7 @@ class SQLiteStore:
             for chunk in _chunks(place_ids):
                 rows += conn.execute(
                     f"SELECT a.rowid AS _rowid, c.seq AS _seq, c.article_id, "
-                    f"{', '.join('c.' + c for c in _CLAIM_COLUMNS)} "
+                    f"{', '.join('c.' + c for c in CLAIM_COLUMNS)} "
                     "FROM claims c JOIN articles a USING (article_id) "
                     f"WHERE c.place_id IN ({', '.join('?' * len(chunk))}) "
                     f"AND c.event_type IN ({', '.join('?' * len(types))})",
@@ -578,7 +611,7 @@ class SQLiteStore:
         for row in rows:
             data = dict(row)
             del data["_rowid"], data["_seq"]
-            claims.append(_claim(data))
+            claims.append(claim_from(data))
         articles: dict[str, Article] = {}
         for chunk in _chunks(sorted({c.article_id for c in claims})):
             rows = conn.execute(
@@ -603,12 +636,86 @@ class SQLiteStore:
         return EventInputs(claims, articles, places, curations)
 
     def events(self) -> list[Event]:
-        return [
-            self._row("events", row["event_id"], _event, row)
-            for row in self._query(
-                "SELECT * FROM events ORDER BY sort_date, place_name, event_type, event_id"
+        return self._events(f"SELECT * FROM events ORDER BY {_EVENT_ORDER}")
+
+    @contextmanager
+    def merging(self) -> Iterator[None]:
+        """Hold while reading claims and writing the events they make: one merge at a time in
+        this process (``update_events`` needs no more: its write transaction is the lock)."""
+        with self._merge_lock:
+            yield
+
+    def events_in_bbox(self, west: float, south: float, east: float, north: float) -> list[Event]:
+        """Events whose place lies in the box (edges included; ``west > east`` crosses the
+        antimeridian), in map order."""
+        where, params = _in_box(*check_bbox(west, south, east, north))
+        return self._events(f"{_EVENT_POINTS} WHERE {where} ORDER BY {_EVENT_ORDER}", params)
+
+    def events_near(self, lat: float, lon: float, km: float) -> list[Event]:
+        """Events whose place is within ``km`` (great circle) of the point, in map order."""
+        lat, lon, km = check_radius(lat, lon, km)
+        south, north, west, east = radius_box(lat, lon, km)
+        where, params = _in_box(west, south, east, north)
+        rows = self._query(f"{_EVENT_POINTS} WHERE {where} ORDER BY {_EVENT_ORDER}", params)
+        near = [row for row in rows if haversine_km(lat, lon, row["lat"], row["lon"]) <= km]
+        return [self._row("events", row["event_id"], event_from, row) for row in near]
+
+    def places_in_bbox(self, west: float, south: float, east: float, north: float) -> list[Place]:
+        """The distinct places that stored mentions resolve to inside the box, by place id."""
+        where, params = _in_box(*check_bbox(west, south, east, north))
+        rows = self._query(
+            "SELECT DISTINCT place FROM (SELECT place, json_extract(place, '$.lat') AS lat, "
+            f"json_extract(place, '$.lon') AS lon FROM resolutions WHERE place IS NOT NULL) "
+            f"WHERE {where}",
+            params,
+        )
+        places = {
+            p.place_id: p
+            for p in (
+                self._row("resolutions", "place", lambda x: place_from(json.loads(x["place"])), x)
+                for x in rows
             )
-        ]
+        }
+        return [places[k] for k in sorted(places)]
+
+    def _events(self, sql: str, params: Sequence[Any] = ()) -> list[Event]:
+        rows = self._query(sql, params)
+        return [self._row("events", row["event_id"], event_from, row) for row in rows]
+
+    # --- whole tables, for ``claimmap migrate`` ----------------------------------------------
+
+    def table_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
+        """Every row of a table (``rows.TABLES`` columns), in storage order."""
+        statement = _COPY_OUT[table]  # KeyError for a table that is not claimmap's
+        with self._lock:
+            try:
+                cursor = self._conn.execute(statement)
+            except sqlite3.Error as err:
+                raise self._translate(err, f"reading table {table}") from err
+        while True:
+            with self._lock:
+                batch = cursor.fetchmany(500)
+            if not batch:
+                return
+            yield from (tuple(row) for row in batch)
+
+    def load_rows(self, tables: Iterable[tuple[str, Iterable[Sequence[Any]]]]) -> dict[str, int]:
+        """Fill an empty store with rows from ``table_rows`` (of any back end), all tables in
+        one transaction; returns the rows loaded per table."""
+        loaded: dict[str, int] = {}
+        with self._write("the copied tables") as conn:
+            if conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None:
+                raise StorageError(f"{self.path}: is not empty; migrate copies into an empty store")
+            for table, rows in tables:
+                before = conn.total_changes
+                conn.executemany(_COPY_IN[table], rows)
+                loaded[table] = conn.total_changes - before
+        return loaded
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table."""
+        sql = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in TABLES)
+        return {row["t"]: int(row["n"]) for row in self._query(sql)}
 
     # --- user overrides and the geocoder cache ----------------------------------------------
 
@@ -619,14 +726,14 @@ class SQLiteStore:
                 raise NotFoundError(f"mention {mention_id!r} is not in {self.path}")
             conn.execute(
                 "INSERT OR REPLACE INTO overrides (mention_id, place, created_at) VALUES (?, ?, ?)",
-                (mention_id, _place_json(place), _now()),
+                (mention_id, place_json(place), now()),
             )
 
     def overrides(self) -> dict[str, Place]:
         rows = self._query("SELECT mention_id, place FROM overrides ORDER BY mention_id")
         return {
             row["mention_id"]: self._row(
-                "overrides", row["mention_id"], lambda r: _place(json.loads(r["place"])), row
+                "overrides", row["mention_id"], lambda r: place_from(json.loads(r["place"])), row
             )
             for row in rows
         }
@@ -638,7 +745,7 @@ class SQLiteStore:
     ) -> AuditEntry:
         """Set (or with ``remove`` delete) one standing curation and record it in the audit, in
         one transaction. ``change.at`` is set here when empty."""
-        at = change.at or _now()
+        at = change.at or now()
         with self._write(f"curation of {change.kind} {change.target}") as conn:
             if remove:
                 conn.execute(
@@ -686,7 +793,7 @@ class SQLiteStore:
         with self._write(f"geocoder cache entry {key!r}") as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO geocoder_cache (key, value, created_at) VALUES (?, ?, ?)",
-                (key, value, _now()),
+                (key, value, now()),
             )
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -802,7 +909,7 @@ class SQLiteStore:
     def _insert_mentions(
         self, conn: sqlite3.Connection, aid: str, mentions: Sequence[Mention]
     ) -> None:
-        _check_owner(aid, "mention", [(m.article_id, m.mention_id) for m in mentions])
+        check_owner(aid, "mention", [(m.article_id, m.mention_id) for m in mentions])
         conn.executemany(
             "INSERT OR IGNORE INTO mentions (mention_id, article_id, start_char, end_char, "
             "surface, kind, key) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -818,24 +925,14 @@ class SQLiteStore:
         conn.executemany(
             "INSERT OR REPLACE INTO resolutions (mention_id, place, confidence, precision, tier, "
             "reason, runners_up, flags, place_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (r.mention.mention_id, None if r.place is None else _place_json(r.place),
-                 r.confidence, r.precision, r.tier, r.reason,
-                 _candidates_json(r.runners_up), _dumps(r.flags),
-                 None if r.place is None else r.place.place_id)
-                for r in resolutions
-            ],
-        )  # fmt: skip
+            [resolution_values(r) for r in resolutions],
+        )
 
     def _insert_claims(self, conn: sqlite3.Connection, aid: str, claims: Sequence[Claim]) -> None:
-        _check_owner(aid, "claim", [(c.article_id, c.sentence) for c in claims])
+        check_owner(aid, "claim", [(c.article_id, c.sentence) for c in claims])
         conn.executemany(
-            f"INSERT INTO claims (article_id, seq, {', '.join(_CLAIM_COLUMNS)}) "
-            f"VALUES (?, ?, {', '.join('?' * len(_CLAIM_COLUMNS))})",
-            [
-                (aid, seq, *(getattr(c, name) for name in _CLAIM_COLUMNS))
-                for seq, c in enumerate(claims)
-            ],
+            _CLAIM_INSERT,
+            [claim_values(aid, seq, c) for seq, c in enumerate(claims)],
         )
 
 
@@ -865,65 +962,14 @@ def _read_only_reason(path: Path) -> str:
     return ""
 
 
-def _mention_key(row: sqlite3.Row) -> str:
-    return f"{row[0]}:{row[1]}:{row[2]}"
-
-
-def _event(row: sqlite3.Row) -> Event:
-    return Event(
-        event_id=row["event_id"],
-        event_type=row["event_type"],
-        actor=row["actor"],
-        status=row["status"],
-        place=_place(json.loads(row["place"])),
-        precision=row["precision"],
-        claims=tuple(_claim(c) for c in json.loads(row["claims"])),
-        n_claims=row["n_claims"],
-        n_articles=row["n_articles"],
-        n_origins=row["n_origins"],
-        first_reported=row["first_reported"],
-        last_reported=row["last_reported"],
-        confidence=row["confidence"],
-        surfaces=tuple(json.loads(row["surfaces"])),
-        sources=tuple(json.loads(row["sources"])),
-        detail=row["detail"],
-        target_side=row["target_side"],
-        sides=tuple(json.loads(row["sides"])),
-        monitors=tuple(json.loads(row["monitors"])),
-        n_sides=len(json.loads(row["sides"])),
-        n_monitors=len(json.loads(row["monitors"])),
-        situation=bool(row["situation"]),
-        killed=row["killed"],
-        injured=row["injured"],
-        denials=row["denials"],
-        date=row["date"],
-        date_end=row["date_end"],
-        time_precision=row["time_precision"],
-        source_urls=tuple(json.loads(row["source_urls"])),
-    )
+def _in_box(west: float, south: float, east: float, north: float) -> tuple[str, tuple[float, ...]]:
+    """A WHERE clause (and its parameters) on ``lat`` and ``lon`` for points in the box."""
+    lon = "lon BETWEEN ? AND ?" if west <= east else "(lon >= ? OR lon <= ?)"
+    return f"lat BETWEEN ? AND ? AND {lon}", (south, north, west, east)
 
 
 def _insert_events(conn: sqlite3.Connection, events: Sequence[Event]) -> None:
-    conn.executemany(
-        "INSERT INTO events (event_id, seq, event_type, actor, status, place, precision, "
-        "claims, n_claims, n_articles, n_origins, first_reported, last_reported, "
-        "confidence, surfaces, sources, detail, target_side, sides, monitors, situation, "
-        "killed, injured, denials, date, date_end, time_precision, source_urls, place_id, "
-        "family, sort_date, place_name) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (e.event_id, seq, e.event_type, e.actor, e.status, _place_json(e.place),
-             e.precision, _claims_json(e.claims), e.n_claims,
-             e.n_articles, e.n_origins, e.first_reported, e.last_reported, e.confidence,
-             _dumps(e.surfaces), _dumps(e.sources), e.detail, e.target_side,
-             _dumps(e.sides), _dumps(e.monitors), int(e.situation), e.killed, e.injured,
-             e.denials, e.date, e.date_end, e.time_precision,
-             _dumps(e.source_urls), e.place.place_id, event_family(e.event_type),
-             e.date or e.first_reported, e.place.name)
-            for seq, e in enumerate(events)
-        ],
-    )  # fmt: skip
+    conn.executemany(_EVENT_INSERT, [event_values(seq, e) for seq, e in enumerate(events)])
 
 
 def _groups(claims: Sequence[Claim]) -> set[tuple[str, str]]:
@@ -954,7 +1000,7 @@ def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
 
 
 def _place_row(row: sqlite3.Row) -> Place:
-    return _place(json.loads(row[1]))
+    return place_from(json.loads(row[1]))
 
 
 def _backfill_near_duplicates(conn: sqlite3.Connection) -> None:
@@ -969,12 +1015,6 @@ def _backfill_near_duplicates(conn: sqlite3.Connection) -> None:
 
 
 _BACKFILLS[7] = _backfill_near_duplicates
-
-
-def _check_owner(aid: str, what: str, owners: Sequence[tuple[str, str]]) -> None:
-    for owner, label in owners:
-        if owner != aid:
-            raise StorageError(f"{what} {label!r} belongs to article {owner!r}, not {aid!r}")
 
 
 def _exists(conn: sqlite3.Connection, sql: str, key: str) -> bool:
@@ -997,66 +1037,3 @@ def _statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(buffer):
             yield buffer.strip()
             buffer = ""
-
-
-def _resolution(row: sqlite3.Row) -> Resolution:
-    place = json.loads(row["place"]) if row["place"] is not None else None
-    return Resolution(
-        mention=Mention(row[0], row[1], row[2], row[3], row[4], row[5]),
-        place=None if place is None else _place(place),
-        confidence=row["confidence"],
-        precision=row["precision"],
-        tier=row["tier"],
-        reason=row["reason"],
-        runners_up=tuple(
-            Candidate(
-                place=_place(c["place"]), score=c["score"], match=c["match"], matched=c["matched"]
-            )
-            for c in json.loads(row["runners_up"])
-        ),
-        flags=tuple(json.loads(row["flags"])),
-    )
-
-
-def _place(data: dict[str, Any]) -> Place:
-    known = {k: v for k, v in data.items() if k in _PLACE_FIELDS}
-    return Place(**{**known, "variants": tuple(known.get("variants", ()))})
-
-
-@lru_cache(maxsize=4096)
-def _place_json(place: Place) -> str:
-    """A Place as a JSON object (cached: the same places recur in every article's candidates;
-    ``dataclasses.asdict`` deep-copies and was a third of ingest time)."""
-    return _dumps({name: getattr(place, name) for name in _PLACE_ORDER})
-
-
-def _claim(row: dict[str, object]) -> Claim:
-    """A claim from a row: SQLite keeps booleans as 0/1."""
-    for name in ("situation", "hedged"):
-        if name in row:
-            row[name] = bool(row[name])
-    return Claim(**row)  # type: ignore[arg-type]
-
-
-def _claims_json(claims: Sequence[Claim]) -> str:
-    return _dumps([{name: getattr(c, name) for name in _CLAIM_ORDER} for c in claims])
-
-
-def _candidates_json(candidates: Sequence[Candidate]) -> str:
-    return (
-        "["
-        + ", ".join(
-            f'{{"place": {_place_json(c.place)}, "score": {_dumps(c.score)}, '
-            f'"match": {_dumps(c.match)}, "matched": {_dumps(c.matched)}}}'
-            for c in candidates
-        )
-        + "]"
-    )
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
