@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "tests"))  # pgserver (after benchmarks/: both have a synthetic.py)
 
 from synthetic import articles  # noqa: E402
 
