@@ -46,6 +46,10 @@ BANDS = PERMUTATIONS // ROWS
 #: Candidates verified exactly, those sharing most bands first: a bound on the cost of one new
 #: article however many stored articles share its topic words.
 MAX_CANDIDATES = 200
+#: Below this many stored articles every one is verified (exactly what ``similarity`` pairs,
+#: whatever the order of ingest: about 20 ms an article at 1,000); from it on, only the index's
+#: candidates, whose pairing of a rewrite can depend on which versions were stored first.
+EXACT_BELOW = 2000
 #: A word this frequent (wordfreq's Zipf scale, the highest of English, Ukrainian and Russian:
 #: 3.0 is once per million words) is not a content word.
 COMMON_ZIPF = 3.0
