@@ -365,10 +365,13 @@ SAFE_PARTS = {
     "_where('c', article_id)",
     "', '.join(('c.' + c for c in CLAIM_COLUMNS))",
     "', '.join(('c.' + c for c in r.CLAIM_COLUMNS))",
+    "', '.join('?' * len(chunk))",  # placeholders, one per value
+    "', '.join('?' * len(types))",
 }
 #: Names whose values are SQL made here from constants: module constants (``_EVENT_SELECT``,
-#: ``MIGRATIONS[n]``) and the clauses the spatial helpers return (``where``, ``sql``).
-SAFE_NAMES = re.compile(r"^(?:_?[A-Z][A-Z0-9_]*|sql|statement|where|box|near)$")
+#: ``MIGRATIONS[n]``), the clauses the spatial helpers return (``where``, ``sql``) and
+#: placeholder lists (``marks``).
+SAFE_NAMES = re.compile(r"^(?:_?[A-Z][A-Z0-9_]*|sql|statement|where|box|near|marks)$")
 
 
 def unsafe_sql(node: ast.expr) -> list[str]:

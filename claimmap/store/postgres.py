@@ -80,6 +80,8 @@ MERGE_LOCK, EVENTS_LOCK, MIGRATE_LOCK, SAVE_LOCK = 0x636C6D01, 0x636C6D02, 0x636
 _RETRIES = 5
 _C = 'COLLATE "C"'
 _ARTICLE_SELECT = f"SELECT {', '.join(r.ARTICLE_COLUMNS)} FROM articles"
+#: The articles without their text (what merging events needs of them).
+_ARTICLE_META_SELECT = _ARTICLE_SELECT.replace(" text,", " '' AS text,")
 _EVENT_SELECT = f"SELECT {', '.join(r.EVENT_COLUMNS)} FROM events"
 #: the order of ``events()`` (SQLite's: byte order of text)
 _EVENT_ORDER = f"sort_date {_C}, place_name {_C}, event_type {_C}, event_id {_C}"
@@ -474,7 +476,7 @@ class PostgresStore:
             claims.append(r.claim_from(row))
         article_ids = sorted({c.article_id for c in claims})
         found = conn.execute(
-            _ARTICLE_SELECT.replace(" text,", " '' AS text,") + " WHERE article_id = ANY(%s)",
+            _ARTICLE_META_SELECT + " WHERE article_id = ANY(%s)",
             (article_ids,),
         ).fetchall()
         articles = {x["article_id"]: r.article_from(x) for x in found}

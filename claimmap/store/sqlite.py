@@ -277,6 +277,8 @@ _ARTICLE_SELECT = (
     "SELECT article_id, title, text, source, published, language, path, origin_id, url, "
     "published_at FROM articles"
 )
+#: The articles without their text (what merging events needs of them).
+_ARTICLE_META_SELECT = _ARTICLE_SELECT.replace(" text,", " '' AS text,")
 #: events with their place's point (the JSON's lat and lon) as columns
 _EVENT_POINTS = (
     "SELECT * FROM (SELECT *, json_extract(place, '$.lat') AS lat, "
@@ -624,8 +626,7 @@ class SQLiteStore:
         articles: dict[str, Article] = {}
         for chunk in _chunks(sorted({c.article_id for c in claims})):
             rows = conn.execute(
-                _ARTICLE_SELECT.replace(" text,", " '' AS text,")
-                + f" WHERE article_id IN ({', '.join('?' * len(chunk))})",
+                _ARTICLE_META_SELECT + f" WHERE article_id IN ({', '.join('?' * len(chunk))})",
                 chunk,
             ).fetchall()
             articles.update((r["article_id"], Article(**dict(r))) for r in rows)
