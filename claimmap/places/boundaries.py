@@ -25,11 +25,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from claimmap.records import Place
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["FILES", "Boundaries", "load_boundaries"]
 
@@ -68,6 +69,7 @@ class Boundaries:
 
     def holding(self, lats: Sequence[float], lons: Sequence[float]) -> list[tuple[str, ...]]:
         """For each point, the ids of the polygons that hold it (sorted)."""
+        import numpy as np  # imported here: the index cache's digest reads FILES
         import shapely
 
         x, y = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
@@ -79,6 +81,7 @@ class Boundaries:
 
     def border_km(self, lats: Sequence[float], lons: Sequence[float]) -> np.ndarray:
         """For each point, its distance (km) to the state border; inf far from it."""
+        import numpy as np  # imported here: the index cache's digest reads FILES
         import shapely
 
         lat, lon = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
@@ -112,6 +115,8 @@ class Boundaries:
 
 
 def _haversine(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> Any:
+    import numpy as np
+
     lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
     h = (
         np.sin((lat2 - lat1) / 2) ** 2

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from claimmap.places.index import Coded, Refs
 from claimmap.places.languages import LANGUAGES
 from claimmap.places.variants import normalise, skeleton
 from claimmap.records import Mention
@@ -159,9 +160,10 @@ class KeySet:
             fuzzy_keys = (k for k, kk in kinds.items() if "settlement" in kk)
         choices = sorted({skeleton(k) for k in fuzzy_keys if " " not in k and len(k) >= 5})
         longest = max((key.count(" ") + 1 for key in kinds), default=1)
+        coded = Coded(kinds)  # tries, not dicts: the cached index loads in memory copies
         return cls(
-            kinds=kinds,
-            skeleton_keys=skeletons,
+            kinds=coded,
+            skeleton_keys=Refs(skeletons, coded),
             fuzzy_choices=tuple(choices),
             max_tokens=min(MAX_TOKENS, longest),
             major=frozenset(major),

@@ -27,15 +27,15 @@ import pickle
 import re
 import sys
 import zlib
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 
 from claimmap.errors import GazetteerFormatError, UnknownPlaceError
 from claimmap.places.extract import KeySet
+from claimmap.places.index import Postings, Records
 from claimmap.places.languages import LANGUAGES
 from claimmap.places.morphology import case_forms, name_language
 from claimmap.places.variants import (
@@ -66,97 +66,142 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "gazetteer"
 
 
-@dataclass(frozen=True, slots=True)
 class Gazetteer:
-    """One tier's places with three read-only indexes: exact key, case form and skeleton key."""
+    """One tier's places with three read-only indexes: exact key, case form and skeleton key.
 
-    tier: str
-    places: tuple[Place, ...]
-    _by_id: Mapping[str, Place] = field(repr=False, compare=False)
-    _by_key: Mapping[str, tuple[Place, ...]] = field(repr=False, compare=False)
-    _by_skeleton: Mapping[str, tuple[Place, ...]] = field(repr=False, compare=False)
-    #: oblique case forms of the Cyrillic names (у Юнаківці, Сумської, к Юнаковке)
-    _by_form: Mapping[str, tuple[Place, ...]] = field(
-        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    The places are kept as :class:`~claimmap.places.index.Records` (each built on first use)
+    and the indexes as tries of row numbers (:mod:`claimmap.places.index`), so the cached
+    index of all tiers loads in a few memory copies instead of a million dict entries."""
+
+    __slots__ = (
+        "_border_km",
+        "_by_form",
+        "_by_id",
+        "_by_key",
+        "_by_skeleton",
+        "_polygon",
+        "_records",
+        "_within",
+        "_within_sets",
+        "tier",
     )
-    #: per-place constants from the OSM boundaries (``places.boundaries``), computed once here:
-    #: distance (km) to the state border, the polygons holding the point, an area's own polygon
-    _border_km: Mapping[str, float] = field(
-        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
-    )
-    _within: Mapping[str, tuple[str, ...]] = field(
-        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
-    )
-    _polygon: Mapping[str, str] = field(
-        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
-    )
+
+    def __init__(
+        self,
+        tier: str,
+        records: Records,
+        by_id: Postings,
+        by_key: Postings,
+        by_skeleton: Postings,
+        by_form: Postings,
+        border_km: array,
+        within: array,
+        within_sets: tuple[tuple[str, ...], ...],
+        polygon: Mapping[str, str],
+    ) -> None:
+        self.tier = tier
+        self._records = records
+        self._by_id = by_id
+        self._by_key = by_key
+        self._by_skeleton = by_skeleton
+        #: oblique case forms of the Cyrillic names (у Юнаківці, Сумської, к Юнаковке)
+        self._by_form = by_form
+        #: per-place constants from the OSM boundaries (``places.boundaries``), computed once
+        #: here, one per row: distance (km) to the state border (nan: none), the polygons
+        #: holding the point (a code into ``within_sets``), an area's own polygon
+        self._border_km = border_km
+        self._within = within
+        self._within_sets = within_sets
+        self._polygon = dict(polygon)
 
     @classmethod
     def from_places(cls, tier: str, places: Iterable[Place], *, inflect: bool = False) -> Gazetteer:
         """Index ``places`` by id, by ``normalise``d variant and by ``skeleton`` of each key;
         with ``inflect``, also by the case forms of their Cyrillic names (see ``_forms``)."""
         places = tuple(places)
-        by_id: dict[str, Place] = {}
-        by_key: defaultdict[str, list[Place]] = defaultdict(list)
-        by_form: defaultdict[str, dict[str, Place]] = defaultdict(dict)
+        by_id: dict[str, list[int]] = {}
+        by_key: defaultdict[str, list[int]] = defaultdict(list)
+        by_form: defaultdict[str, dict[int, None]] = defaultdict(dict)
         border_km, within, polygon = _geometry(places)
         from claimmap.places.boundaries import load_boundaries
 
         neighbours = load_boundaries().neighbours
-        for place in places:
+        for row, place in enumerate(places):
             if place.place_id in by_id:
                 raise GazetteerFormatError(f"{tier}: duplicate place_id {place.place_id}")
-            by_id[place.place_id] = place
+            by_id[place.place_id] = [row]
             local = not neighbours.isdisjoint(within.get(place.place_id, ()))
             russian = _russian(place, tier, local=local)
             own = {
                 normalise(v) for v in (place.name, *place.variants, *_nicknames(place), *russian)
             }
             for key in own - {""}:
-                by_key[key].append(place)
+                by_key[key].append(row)
             if inflect:
                 forms = _forms(place, tier, local=local)
                 for key in {normalise(f) for f in forms} - own - {""}:
-                    by_form[key][place.place_id] = place
-        by_skel: defaultdict[str, dict[str, Place]] = defaultdict(dict)
-        for key, found in by_key.items():
-            bucket = by_skel[skeleton(key)]
-            for place in found:
-                bucket[place.place_id] = place
+                    by_form[key][row] = None
+        by_skel: defaultdict[str, dict[int, None]] = defaultdict(dict)
+        for key, rows in by_key.items():
+            by_skel[skeleton(key)].update(dict.fromkeys(rows))
+        within_sets: dict[tuple[str, ...], int] = {(): 0}
         return cls(
-            tier=tier,
-            places=places,
-            _by_id=MappingProxyType(by_id),
-            _by_key=MappingProxyType({k: tuple(v) for k, v in by_key.items()}),
-            _by_skeleton=MappingProxyType({k: tuple(v.values()) for k, v in by_skel.items()}),
-            _by_form=MappingProxyType({k: tuple(v.values()) for k, v in by_form.items()}),
-            _border_km=MappingProxyType(border_km),
-            _within=MappingProxyType(within),
-            _polygon=MappingProxyType(polygon),
+            tier,
+            Records(Place, places),
+            Postings(by_id),
+            Postings(by_key),
+            Postings({k: list(v) for k, v in by_skel.items()}),
+            Postings({k: list(v) for k, v in by_form.items()}),
+            array("d", (border_km.get(p.place_id, math.nan) for p in places)),
+            array(
+                "I",
+                (
+                    within_sets.setdefault(ids, len(within_sets))
+                    for ids in (within.get(p.place_id, ()) for p in places)
+                ),
+            ),
+            tuple(within_sets),
+            polygon,
         )
+
+    @property
+    def places(self) -> tuple[Place, ...]:
+        """Every place of the tier (builds them all: for building and tests, not lookups)."""
+        return tuple(self._records)  # type: ignore[arg-type]
+
+    def _places(self, rows: tuple[int, ...]) -> tuple[Place, ...]:
+        records = self._records
+        return tuple(records[row] for row in rows)  # type: ignore[misc]
+
+    def _row(self, place_id: str) -> int | None:
+        rows = self._by_id.get(place_id)
+        return rows[0] if rows else None
 
     def get(self, place_id: str) -> Place:
         """The place with this id; raises UnknownPlaceError naming the id and the tier."""
-        try:
-            return self._by_id[place_id]
-        except KeyError:
-            raise UnknownPlaceError(f"no place {place_id!r} in the {self.tier} gazetteer") from None
+        row = self._row(place_id)
+        if row is None:
+            raise UnknownPlaceError(f"no place {place_id!r} in the {self.tier} gazetteer")
+        return self._records[row]  # type: ignore[return-value]
 
     def __contains__(self, place_id: object) -> bool:
         return place_id in self._by_id
 
     def __len__(self) -> int:
-        return len(self.places)
+        return len(self._records)
 
     def border_km(self, place_id: str) -> float:
         """Distance (km) from the place's point to the Ukraine–Russia state border (inf when
         it has no point or lies far from the border)."""
-        return self._border_km.get(place_id, math.inf)
+        row = self._row(place_id)
+        km = math.nan if row is None else self._border_km[row]
+        return math.inf if math.isnan(km) else km
 
     def within(self, place_id: str) -> tuple[str, ...]:
         """Ids of the boundary polygons (oblasts, Sumy raions and hromadas) holding the place's
         point."""
-        return self._within.get(place_id, ())
+        row = self._row(place_id)
+        return () if row is None else self._within_sets[self._within[row]]
 
     def polygon(self, place_id: str) -> str | None:
         """The id of an area place's own boundary polygon, if the boundaries have it."""
@@ -164,67 +209,37 @@ class Gazetteer:
 
     def lookup(self, key: str) -> tuple[Place, ...]:
         """Places with a variant whose ``normalise``d form is ``key`` (pass a normalised key)."""
-        return self._by_key.get(key, ())
+        return self._places(self._by_key.get(key))
 
     def lookup_form(self, key: str) -> tuple[Place, ...]:
         """Places one of whose Cyrillic names has ``key`` as a case form (pass a normalised key)."""
-        return self._by_form.get(key, ())
+        return self._places(self._by_form.get(key))
 
     def forms(self) -> Iterable[str]:
         """Every case-form key."""
-        return self._by_form.keys()
+        return iter(self._by_form)
 
     def lookup_skeleton(self, skel: str) -> tuple[Place, ...]:
         """Places with a variant whose ``skeleton`` is ``skel``."""
-        return self._by_skeleton.get(skel, ())
+        return self._places(self._by_skeleton.get(skel))
 
     def keys(self) -> Iterable[str]:
         """Every normalised variant key (the extractor scans text for these)."""
-        return self._by_key.keys()
+        return iter(self._by_key)
 
     def skeletons(self) -> Iterable[str]:
         """Every skeleton key."""
-        return self._by_skeleton.keys()
+        return iter(self._by_skeleton)
 
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        # The indexes are read-only views, which pickle cannot copy: pickle their dicts, with
-        # equal tuples shared (every spelling of a place maps to the same one-place tuple), so
-        # the cache holds a third of the objects and loads that much faster.
-        shared: dict[tuple[Place, ...], tuple[Place, ...]] = {}
-        shared_ids: dict[tuple[str, ...], tuple[str, ...]] = {}
+    def __getstate__(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in Gazetteer.__slots__)
 
-        def interned(index: Mapping[str, tuple[Place, ...]]) -> dict[str, tuple[Place, ...]]:
-            return {key: shared.setdefault(value, value) for key, value in index.items()}
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        for name, value in zip(Gazetteer.__slots__, state, strict=True):
+            setattr(self, name, value)
 
-        return _restore, (
-            self.tier,
-            self.places,
-            dict(self._by_id),
-            interned(self._by_key),
-            interned(self._by_skeleton),
-            interned(self._by_form),
-            dict(self._border_km),
-            {key: shared_ids.setdefault(ids, ids) for key, ids in self._within.items()},
-            dict(self._polygon),
-        )
-
-
-def _restore(
-    tier: str,
-    places: tuple[Place, ...],
-    by_id: dict[str, Place],
-    by_key: dict[str, tuple[Place, ...]],
-    by_skeleton: dict[str, tuple[Place, ...]],
-    by_form: dict[str, tuple[Place, ...]],
-    border_km: dict[str, float],
-    within: dict[str, tuple[str, ...]],
-    polygon: dict[str, str],
-) -> Gazetteer:
-    return Gazetteer(
-        tier,
-        places,
-        *map(MappingProxyType, (by_id, by_key, by_skeleton, by_form, border_km, within, polygon)),
-    )
+    def __repr__(self) -> str:
+        return f"<Gazetteer {self.tier}: {len(self)} places>"
 
 
 def _geometry(
@@ -499,6 +514,7 @@ def _index_cache_path() -> Path | None:
         "places/languages.py",
         "places/morphology.py",
         "places/boundaries.py",
+        "places/index.py",
     ):
         digest.update((code / name).read_bytes())
     from claimmap.places.boundaries import FILES as BOUNDARY_FILES
