@@ -1,7 +1,7 @@
 """Measure extraction and resolution against a gold development set, and against a baseline.
 
     >>> from claimmap.evaluate import evaluate, load_devset
-    >>> from claimmap.places.geocode import haversine_km
+    >>> from claimmap.places.boundaries import haversine_km
 from claimmap.places.resolve import Resolver
     >>> scores = evaluate(Resolver.offline(), load_devset("tests/data/devset.jsonl"))
     >>> 0.0 <= scores.resolution_accuracy <= 1.0
@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from claimmap.errors import ClaimMapError
-from claimmap.places.geocode import haversine_km
+from claimmap.places.boundaries import haversine_km
 from claimmap.places.resolve import Resolver
 from claimmap.places.variants import normalise
 from claimmap.records import Mention

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEEDS
+from conftest import ROOT, SEEDS
 
 from claimmap.places.extract import extract_mentions
 from claimmap.places.resolve import Resolver
@@ -134,3 +134,38 @@ def test_a_typo_is_read_only_where_the_article_confirms_it(resolver: Resolver) -
 
 def test_moscow_in_running_text_is_a_place(resolver: Resolver) -> None:
     assert found(resolver, "Officials in Moscow denied it.") == [("Moscow", "settlement")]
+
+
+def test_the_common_word_table_agrees_with_wordfreq(resolver: Resolver) -> None:
+    """The offline key set answers how common a word is from its own table; on every word the
+    extractor could ask about, its answer leads to the decision wordfreq's would (the rules
+    compare with 3, 4 and 5; below ZIPF_FLOOR the table says 0)."""
+    import json
+    import re
+
+    from wordfreq import get_frequency_dict
+
+    from claimmap.places.extract import ZIPF_FLOOR, _zipf
+
+    keys = resolver.keys
+    assert keys.common is not None
+    assert len(keys.common) > 100_000
+    words = set()
+    for lang in ("en", "uk", "ru"):
+        words.update(list(get_frequency_dict(lang))[::40])  # every rank of the lists, sampled
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    for name in ("devset.jsonl", "devset_uk_ru.jsonl", "devset_where.jsonl"):
+        path = ROOT / "tests" / "data" / name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        texts += [json.loads(line)["text"] for line in lines]
+    for text in texts:  # every word of the seeds and the development sets, as the rules ask
+        words.update(w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", text))
+    words.update({"по", "там", "об", "ß", "straße", "ǆ", "київщина", "l'viv", "o’clock"})
+    exact = _zipf.__wrapped__
+    wrong = []
+    for word in sorted(words):
+        want, got = exact(word), keys.zipf(word)
+        if (want >= ZIPF_FLOOR or got != 0.0) and got != want:
+            wrong.append((word, want, got))
+    assert len(words) > 35_000
+    assert wrong == []

@@ -32,7 +32,7 @@ from claimmap.records import Place
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["FILES", "Boundaries", "load_boundaries"]
+__all__ = ["FILES", "Boundaries", "haversine_km", "load_boundaries"]
 
 #: The files read, in ``claimmap/views/boundaries`` (the map's layers).
 FILES = (
@@ -112,6 +112,16 @@ class Boundaries:
             if pid.startswith(place.country_code) and own & {n.lower() for n in names}:
                 return pid
         return None
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two (lat, lon) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _haversine(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> Any:

@@ -18,6 +18,7 @@ knows is still returned, kind ``unknown``, for the geocoder.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -138,6 +139,9 @@ class KeySet:
     #: keys that name an area before a settlement of the same name (regional nicknames:
     #: "на Харківщині" is the oblast, although a village is called Харківщина too)
     area_first: frozenset[str] = frozenset()
+    #: lowercase words at or above ZIPF_FLOOR with their Zipf value (``common_words``), so that
+    #: a process need not load wordfreq (0.6 s) to read one article; None: ask wordfreq
+    common: Mapping[str, float] | None = None
 
     @classmethod
     def from_names(
@@ -147,6 +151,7 @@ class KeySet:
         fuzzy_keys: Iterable[str] | None = None,
         major: Iterable[str] = (),
         area_first: Iterable[str] = (),
+        common: Mapping[str, float] | None = None,
     ) -> KeySet:
         """Build from ``{normalised key: kinds}``; ``fuzzy_keys`` default to settlement keys."""
         shared: dict[frozenset[str], frozenset[str]] = {}  # a dozen distinct kind sets
@@ -168,6 +173,7 @@ class KeySet:
             max_tokens=min(MAX_TOKENS, longest),
             major=frozenset(major),
             area_first=frozenset(area_first),
+            common=None if common is None else Coded(common),
         )
 
     def match(self, surface: str) -> str | None:
@@ -197,6 +203,41 @@ class KeySet:
             skel, self.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
         )
         return self.skeleton_keys.get(found[0]) if found else None
+
+    def zipf(self, word: str) -> float:
+        """How common a lowercase word is (see ``_zipf``); 0 below ZIPF_FLOOR, where no rule
+        here looks. From the ``common`` table when the word is one plain token, which wordfreq
+        itself would look up as it is (tests/test_extract.py checks the two agree)."""
+        if (
+            self.common is not None
+            and word.isalpha()
+            and word == word.casefold()
+            and unicodedata.is_normalized("NFC", word)
+        ):
+            return self.common.get(word, 0.0)  # type: ignore[return-value]
+        return _zipf(word)
+
+
+#: The lowest Zipf frequency the extractor's rules compare with (3: once in a million words);
+#: ``common_words`` keeps the words from there up.
+ZIPF_FLOOR = 3.0
+
+
+def common_words() -> dict[str, float]:
+    """Alphabetic lowercase words of wordfreq's English, Ukrainian and Russian lists at or
+    above ZIPF_FLOOR, valued as ``_zipf`` values them (English for Latin words, the larger of
+    Ukrainian and Russian for Cyrillic ones), for :attr:`KeySet.common`."""
+    from wordfreq import get_frequency_dict
+
+    floor = 10 ** (ZIPF_FLOOR - 9.01)  # a frequency this low rounds to below the floor
+    words = {
+        word
+        for lang in ("en", "uk", "ru")
+        for word, freq in get_frequency_dict(lang).items()
+        if freq >= floor and word.isalpha() and word == word.casefold()
+    }
+    exact = _zipf.__wrapped__  # not through the cache: it is for the words of articles
+    return {word: z for word in sorted(words) if (z := exact(word)) >= ZIPF_FLOOR}
 
 
 @lru_cache(maxsize=65536)
@@ -458,7 +499,7 @@ def _match_at(
     surface = first.group()
     if normalise(surface) in people or _sentence_initial(text, first.start()):
         return None
-    if run - i > 1 or _zipf(surface.lower()) >= 3.0:
+    if run - i > 1 or keys.zipf(surface.lower()) >= 3.0:
         return None
     key = keys.fuzzy(surface)
     if key is not None:
@@ -533,7 +574,7 @@ def _acceptable(
         and text[tokens[i - 1].end() : tokens[i].start()] == " "
         and keys.match(prev) is None
         and not _sentence_initial(text, tokens[i - 1].start())
-        and _zipf(prev.lower()) < 4.0
+        and keys.zipf(prev.lower()) < 4.0
         and _suffix_kind(text, tokens[end_tok - 1].end()) is None  # "Плёхово Суджанского района"
     ):
         return False
@@ -545,7 +586,7 @@ def _acceptable(
         return False  # "Kuzmenko, a local official, said"
     if (
         n == 1
-        and _zipf(surface.lower()) >= COMMON_WORD_ZIPF
+        and keys.zipf(surface.lower()) >= COMMON_WORD_ZIPF
         and "country" not in kinds
         and key not in keys.major
     ):
@@ -557,7 +598,7 @@ def _acceptable(
             return True
         # An ordinary word ("North", "Reading", "Там") is a place only after a place cue.
         return bool(_STRONG_CUES.search(before[-30:])) or (
-            _suffix_kind(text, tokens[i].end()) is not None and _zipf(surface.lower()) < 5.0
+            _suffix_kind(text, tokens[i].end()) is not None and keys.zipf(surface.lower()) < 5.0
         )
     return True
 

@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from claimmap.errors import GazetteerFormatError, UnknownPlaceError
-from claimmap.places.extract import KeySet
+from claimmap.places.extract import KeySet, common_words
 from claimmap.places.index import Postings, Records
 from claimmap.places.languages import LANGUAGES
 from claimmap.places.morphology import case_forms, name_language
@@ -551,7 +551,9 @@ def keyset_for(gazetteers: Iterable[Gazetteer]) -> KeySet:
             names.setdefault(key, set()).update(p.kind for p in places)
             if any(_major(p) for p in places):
                 major.add(key)
-    return KeySet.from_names(names, fuzzy_keys=fuzzy, major=major, area_first=area_first)
+    return KeySet.from_names(
+        names, fuzzy_keys=fuzzy, major=major, area_first=area_first, common=common_words()
+    )
 
 
 #: A settlement this large is a place even when its name is also a common word (Moscow, Суми).

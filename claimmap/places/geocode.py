@@ -54,6 +54,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 from claimmap.errors import ConfigError, GeocoderError, GeocoderUnavailable
+from claimmap.places.boundaries import haversine_km
 from claimmap.places.geocode_http import MAX_BYTES, BoundedAdapter, OffOriginRedirect, TooLarge
 from claimmap.records import Candidate, Mention, Place
 
@@ -63,7 +64,6 @@ __all__ = [
     "MemoryCache",
     "NominatimTier",
     "clean_raw",
-    "haversine_km",
     "place_from_raw",
     "tier_from_url",
 ]
@@ -446,16 +446,6 @@ def tier_from_url(url: str, **options: Any) -> NominatimTier:
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     domain = host + (f":{port}" if port else "") + parts.path.rstrip("/")
     return NominatimTier(domain=domain, scheme=parts.scheme, **options)
-
-
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km between two (lat, lon) points."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _distance_key(place: Place, near: tuple[float, float] | None) -> float:

@@ -31,9 +31,9 @@ from typing import Protocol
 import numpy as np
 
 from claimmap.errors import GeocoderError, UnknownPlaceError
+from claimmap.places.boundaries import haversine_km
 from claimmap.places.extract import KeySet, extract_mentions
 from claimmap.places.gazetteer import Gazetteer, keyset_for, load_offline
-from claimmap.places.geocode import haversine_km
 from claimmap.places.languages import LANGUAGES
 from claimmap.places.stated import AREA_MENTIONS, inside, shared_area_words, stated_areas
 from claimmap.places.variants import normalise, skeleton
