@@ -547,14 +547,17 @@ class Pipeline:
                 return claim
         raise NotFoundError(f"claim {claim_id!r} is not in the database")
 
-    def resolutions(self) -> list[Resolution]:
-        """The stored resolutions without dismissed mentions and articles (for exports)."""
+    def resolutions(
+        self, article_id: str | None = None, *, below: float | None = None
+    ) -> list[Resolution]:
+        """The stored resolutions without dismissed mentions and articles (for exports), of
+        one article or all; with ``below``, only those unresolved or less sure than that."""
         curations = self.store.curations()
         gone = curation.dismissed(curations, "mention")
         articles = curation.dismissed(curations, "article")
         return [
             r
-            for r in self.store.resolutions()
+            for r in self.store.resolutions(article_id, below=below)
             if r.mention.mention_id not in gone and r.mention.article_id not in articles
         ]
 

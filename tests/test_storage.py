@@ -106,6 +106,23 @@ def analysis(
     )
 
 
+def test_resolutions_below_a_confidence_are_the_unresolved_and_the_unsure(store: Store) -> None:
+    """What the Review tab reads: unresolved mentions and those less sure than the threshold,
+    of one article or all, in the order of the full list."""
+    store.save_analysis(analysis())
+    store.save_analysis(analysis("a2", "Drone strike on Miropol again, said the Russian MoD."))
+    every = store.resolutions()
+    assert len(every) == 4
+    for below in (0.0, 0.5, 0.93, 0.94, 1.0):
+        want = [r for r in every if r.place is None or r.confidence < below]
+        assert store.resolutions(below=below) == want
+        assert store.resolutions("a2", below=below) == [
+            r for r in want if r.mention.article_id == "a2"
+        ]
+    assert [r.place for r in store.resolutions(below=0.5)] == [None, None]
+    assert len(store.resolutions(below=0.94)) == 4
+
+
 def test_every_record_type_round_trips(store: Store) -> None:
     a = analysis()
     assert store.save_analysis(a) is True

@@ -317,11 +317,13 @@ class PostgresStore:
             for x in rows
         ]  # fmt: skip
 
-    def resolutions(self, article_id: str | None = None) -> list[Resolution]:
+    def resolutions(
+        self, article_id: str | None = None, *, below: float | None = None
+    ) -> list[Resolution]:
         rows = self._query(
-            f"{_RESOLUTION_SELECT} {_where('m', article_id)} "
+            f"{_RESOLUTION_SELECT} {_where('m', article_id, below)} "
             "ORDER BY a.stored, m.start_char, m.end_char",
-            _params(article_id),
+            _params(article_id, below),
         )
         return [self._row("resolutions", r.mention_key(x), r.resolution_from, x) for x in rows]
 
@@ -911,10 +913,14 @@ def _place(row: Any) -> Place:
     return r.place_from(json.loads(row["place"]))
 
 
-def _where(table: str, article_id: str | None) -> str:
-    """A filter on one article, or none (a fixed string: the id itself is a parameter)."""
-    return "" if article_id is None else f"WHERE {table}.article_id = %s"
+def _where(table: str, article_id: str | None, below: float | None = None) -> str:
+    """A filter on one article and, for resolutions, on a confidence below a threshold (or on
+    none): a fixed string, the values are parameters."""
+    terms = [] if article_id is None else [f"{table}.article_id = %s"]
+    if below is not None:
+        terms.append("(r.place IS NULL OR r.confidence < %s)")
+    return f"WHERE {' AND '.join(terms)}" if terms else ""
 
 
-def _params(article_id: str | None) -> tuple[str, ...]:
-    return () if article_id is None else (article_id,)
+def _params(article_id: str | None, below: float | None = None) -> tuple[object, ...]:
+    return tuple(v for v in (article_id, below) if v is not None)

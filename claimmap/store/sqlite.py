@@ -508,11 +508,13 @@ class SQLiteStore:
         )
         return [Mention(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
-    def resolutions(self, article_id: str | None = None) -> list[Resolution]:
+    def resolutions(
+        self, article_id: str | None = None, *, below: float | None = None
+    ) -> list[Resolution]:
         rows = self._query(
-            f"{_RESOLUTION_SELECT} {_where('m', article_id)} "
+            f"{_RESOLUTION_SELECT} {_where('m', article_id, below)} "
             "ORDER BY a.rowid, m.start_char, m.end_char",
-            _params(article_id),
+            _params(article_id, below),
         )
         return [self._row("resolutions", mention_key(row), resolution_from, row) for row in rows]
 
@@ -1031,13 +1033,17 @@ def _exists(conn: sqlite3.Connection, sql: str, key: str) -> bool:
     return conn.execute(sql, (key,)).fetchone() is not None
 
 
-def _where(table: str, article_id: str | None) -> str:
-    """A filter on one article, or none (a fixed string: the id itself is a parameter)."""
-    return "" if article_id is None else f"WHERE {table}.article_id = ?"
+def _where(table: str, article_id: str | None, below: float | None = None) -> str:
+    """A filter on one article and, for resolutions, on a confidence below a threshold (or on
+    none): a fixed string, the values are parameters."""
+    terms = [] if article_id is None else [f"{table}.article_id = ?"]
+    if below is not None:
+        terms.append("(r.place IS NULL OR r.confidence < ?)")
+    return f"WHERE {' AND '.join(terms)}" if terms else ""
 
 
-def _params(article_id: str | None) -> tuple[str, ...]:
-    return () if article_id is None else (article_id,)
+def _params(article_id: str | None, below: float | None = None) -> tuple[object, ...]:
+    return tuple(v for v in (article_id, below) if v is not None)
 
 
 def _statements(script: str) -> Iterator[str]:
