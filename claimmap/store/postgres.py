@@ -89,6 +89,7 @@ _ORIGIN_SELECT = (
     "SELECT CASE WHEN origin_id != '' THEN origin_id ELSE article_id END AS origin FROM articles "
     "WHERE article_id = %s"
 )
+_EVENT_SELECT = f"SELECT {', '.join(r.EVENT_COLUMNS)} FROM events"
 _RESOLUTION_SELECT = """
     SELECT m.article_id, m.start_char, m.end_char, m.surface, m.kind, m.key, r.place,
            r.confidence, r.precision, r.tier, r.reason, r.runners_up, r.flags
@@ -443,14 +444,16 @@ class PostgresStore:
                       if (e.place.place_id, event_family(e.event_type)) not in wanted]  # fmt: skip
             if strays:
                 raise StorageError(f"events {strays[:3]} lie outside the groups being merged")
-            if everything:
-                conn.execute("DELETE FROM events")
-            else:
-                conn.cursor().executemany(
-                    "DELETE FROM events WHERE place_id = %s AND family = %s", sorted(wanted)
-                )
+            with conn.cursor(row_factory=tuple_row) as cur:
+                if everything:
+                    stored = cur.execute(_EVENT_SELECT).fetchall()
+                else:
+                    stored = [row for group in sorted(wanted) for row in cur.execute(
+                        _EVENT_SELECT + " WHERE place_id = %s AND family = %s", group)]  # fmt: skip
+                gone, rows = r.event_changes(stored, events)
+                cur.executemany("DELETE FROM events WHERE event_id = %s", [(i,) for i in gone])
             conn.execute("DELETE FROM dirty_groups")
-            _insert_events(conn, events)
+            _copy_events(conn, rows)
             return len(wanted)
 
         return self._transaction("events", work)
@@ -826,9 +829,13 @@ def _share_merge_lock(conn: psycopg.Connection[Any]) -> None:
 
 
 def _insert_events(conn: psycopg.Connection[Any], events: Sequence[Event]) -> None:
+    _copy_events(conn, [r.event_values(seq, event) for seq, event in enumerate(events)])
+
+
+def _copy_events(conn: psycopg.Connection[Any], rows: Sequence[Sequence[Any]]) -> None:
     with conn.cursor().copy(f"COPY events ({', '.join(r.EVENT_COLUMNS)}) FROM STDIN") as copy:
-        for seq, event in enumerate(events):
-            copy.write_row(r.event_values(seq, event))
+        for row in rows:
+            copy.write_row(row)
 
 
 def _groups(claims: Sequence[Claim]) -> set[tuple[str, str]]:

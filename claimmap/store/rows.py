@@ -52,6 +52,7 @@ __all__ = [
     "claim_from",
     "claim_values",
     "dumps",
+    "event_changes",
     "event_from",
     "event_values",
     "haversine_km",
@@ -196,6 +197,26 @@ def event_from(row: Mapping[str, Any]) -> Event:
 
 
 # --- rows from records -----------------------------------------------------------------------
+
+
+def event_changes(
+    stored: Iterable[Sequence[Any]], events: Sequence[Event]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """What a merge writes: the ids of stored events to delete and the rows to insert.
+
+    ``stored`` are the rows (``EVENT_COLUMNS``) of the groups being merged and ``events`` what
+    the merge made of them. A stored event whose row equals a new one's, ``seq`` aside, stays
+    as it is: a batch of ten articles touching the groups of the Sumy direction rewrites the
+    events that changed, not the thousands those groups hold."""
+    old = {row[0]: tuple(row[2:]) for row in stored}
+    rows, kept = [], set()
+    for seq, event in enumerate(events):
+        row = event_values(seq, event)
+        if old.get(row[0]) == row[2:]:
+            kept.add(row[0])
+        else:
+            rows.append(row)
+    return [event_id for event_id in old if event_id not in kept], rows
 
 
 def event_values(seq: int, e: Event) -> tuple[Any, ...]:

@@ -71,6 +71,7 @@ from claimmap.store.rows import (
     check_radius,
     claim_from,
     claim_values,
+    event_changes,
     event_from,
     event_values,
     haversine_km,
@@ -284,6 +285,7 @@ _EVENT_POINTS = (
     "SELECT * FROM (SELECT *, json_extract(place, '$.lat') AS lat, "
     "json_extract(place, '$.lon') AS lon FROM events)"
 )
+_EVENT_SELECT = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events"
 _EVENT_INSERT = (
     f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
@@ -593,12 +595,14 @@ class SQLiteStore:
             if strays:
                 raise StorageError(f"events {strays[:3]} lie outside the groups being merged")
             if everything:
-                conn.execute("DELETE FROM events")
+                stored = conn.execute(_EVENT_SELECT).fetchall()
             else:
-                conn.executemany("DELETE FROM events WHERE place_id = ? AND family = ?",
-                                 sorted(wanted))  # fmt: skip
+                stored = [row for group in sorted(wanted) for row in conn.execute(
+                    _EVENT_SELECT + " WHERE place_id = ? AND family = ?", group)]  # fmt: skip
+            gone, rows = event_changes(stored, events)
+            conn.executemany("DELETE FROM events WHERE event_id = ?", [(i,) for i in gone])
             conn.execute("DELETE FROM dirty_groups")
-            _insert_events(conn, events)
+            conn.executemany(_EVENT_INSERT, rows)
         return len(wanted)
 
     def _event_inputs(
