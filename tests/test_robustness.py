@@ -362,6 +362,7 @@ SAFE_PARTS = {
     "int(self.timeout * 1000)",
     "number",
     "_where('m', article_id)",
+    "_where('m', article_id, below)",  # below: a parameter; the text is fixed
     "_where('c', article_id)",
     "', '.join(('c.' + c for c in CLAIM_COLUMNS))",
     "', '.join(('c.' + c for c in r.CLAIM_COLUMNS))",

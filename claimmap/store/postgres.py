@@ -444,14 +444,15 @@ class PostgresStore:
                       if (e.place.place_id, event_family(e.event_type)) not in wanted]  # fmt: skip
             if strays:
                 raise StorageError(f"events {strays[:3]} lie outside the groups being merged")
+            rows = []
             with conn.cursor(row_factory=tuple_row) as cur:
-                if everything:
-                    stored = cur.execute(_EVENT_SELECT).fetchall()
-                else:
-                    stored = [row for group in sorted(wanted) for row in cur.execute(
-                        _EVENT_SELECT + " WHERE place_id = %s AND family = %s", group)]  # fmt: skip
-                gone, rows = r.event_changes(stored, events)
-                cur.executemany("DELETE FROM events WHERE event_id = %s", [(i,) for i in gone])
+                for group, made in r.by_group(wanted, events):  # one group's rows at a time
+                    stored = cur.execute(
+                        _EVENT_SELECT + " WHERE place_id = %s AND family = %s", group
+                    ).fetchall()
+                    gone, changed = r.event_changes(stored, made)
+                    cur.executemany("DELETE FROM events WHERE event_id = %s", [(i,) for i in gone])
+                    rows += changed
             conn.execute("DELETE FROM dirty_groups")
             _copy_events(conn, rows)
             return len(wanted)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from functools import lru_cache
 from typing import Any
@@ -45,6 +45,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "TABLES",
     "best_origin",
+    "by_group",
     "candidates_json",
     "check_bbox",
     "check_owner",
@@ -197,6 +198,16 @@ def event_from(row: Mapping[str, Any]) -> Event:
 
 
 # --- rows from records -----------------------------------------------------------------------
+
+
+def by_group(
+    groups: Collection[tuple[str, str]], events: Iterable[Event]
+) -> Iterator[tuple[tuple[str, str], list[Event]]]:
+    """Each (place id, family) group, in order, with the events made for it."""
+    made: dict[tuple[str, str], list[Event]] = {group: [] for group in groups}
+    for event in events:
+        made[(event.place.place_id, event_family(event.event_type))].append(event)
+    yield from sorted(made.items())
 
 
 def event_changes(

@@ -66,6 +66,7 @@ from claimmap.store.rows import (
     EVENT_COLUMNS,
     TABLES,
     best_origin,
+    by_group,
     check_bbox,
     check_owner,
     check_radius,
@@ -594,15 +595,14 @@ class SQLiteStore:
                       if (e.place.place_id, event_family(e.event_type)) not in wanted]  # fmt: skip
             if strays:
                 raise StorageError(f"events {strays[:3]} lie outside the groups being merged")
-            if everything:
-                stored = conn.execute(_EVENT_SELECT).fetchall()
-            else:
-                stored = [row for group in sorted(wanted) for row in conn.execute(
-                    _EVENT_SELECT + " WHERE place_id = ? AND family = ?", group)]  # fmt: skip
-            gone, rows = event_changes(stored, events)
-            conn.executemany("DELETE FROM events WHERE event_id = ?", [(i,) for i in gone])
+            for group, made in by_group(wanted, events):  # one group's rows at a time
+                stored = conn.execute(
+                    _EVENT_SELECT + " WHERE place_id = ? AND family = ?", group
+                ).fetchall()
+                gone, rows = event_changes(stored, made)
+                conn.executemany("DELETE FROM events WHERE event_id = ?", [(i,) for i in gone])
+                conn.executemany(_EVENT_INSERT, rows)
             conn.execute("DELETE FROM dirty_groups")
-            conn.executemany(_EVENT_INSERT, rows)
         return len(wanted)
 
     def _event_inputs(
