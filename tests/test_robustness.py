@@ -34,6 +34,7 @@ from claimmap.pipeline import Pipeline
 from claimmap.places.geocode import NominatimTier
 from claimmap.places.resolve import Resolver
 from claimmap.records import Article
+from claimmap.store import sqlite as sqlite_store
 from claimmap.store.base import open_store
 from claimmap.store.sqlite import MIGRATIONS, SCHEMA_VERSION
 from claimmap.views.export import events_csv, events_geojson, mentions_csv, safe_cell
@@ -607,9 +608,14 @@ def damaged(good: bytes) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.parametrize("whole", [True, False], ids=["checked whole", "as a large one"])
 def test_damaged_files_are_refused_by_name_and_left_untouched(
-    good_db: bytes, tmp_path: Path
+    good_db: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, whole: bool
 ) -> None:
+    """Refused when opened, whether the database is small enough to be checked page by page
+    or (FULL_CHECK_BYTES at 0) only by its header, its size and its schema."""
+    if not whole:
+        monkeypatch.setattr(sqlite_store, "FULL_CHECK_BYTES", 0)
     for name, data in damaged(good_db).items():
         path = tmp_path / name
         path.write_bytes(data)

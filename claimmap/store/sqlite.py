@@ -286,6 +286,9 @@ _EVENT_POINTS = (
     "SELECT * FROM (SELECT *, json_extract(place, '$.lat') AS lat, "
     "json_extract(place, '$.lon') AS lon FROM events)"
 )
+#: Up to this size a database is checked whole when opened (``PRAGMA quick_check`` reads every
+#: page: 26 s for the 2.5 GB of a 30,000-article store, at every command and dashboard start).
+FULL_CHECK_BYTES = 256 * 2**20
 _EVENT_SELECT = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events"
 _EVENT_INSERT = (
     f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
@@ -825,12 +828,28 @@ class SQLiteStore:
                 f"({type(err).__name__}: {str(err)[:120]})"
             ) from err
 
+    def _check(self, conn: sqlite3.Connection) -> list[str]:
+        """``PRAGMA quick_check`` up to FULL_CHECK_BYTES; above, what can be checked without
+        reading every page: the header's page count against the file's size (a cut file) and
+        the schema. A damaged page met later is the same one-line error (``_translate``)."""
+        size = 0 if self.path == ":memory:" else _file_size(self.path)
+        if size <= FULL_CHECK_BYTES:
+            return [row[0] for row in conn.execute("PRAGMA quick_check")]
+        with open(self.path, "rb") as fh:
+            header = fh.read(100)
+        page_size = int.from_bytes(header[16:18], "big") or 65536
+        changes, pages, valid_for = (int.from_bytes(header[i : i + 4], "big") for i in (24, 28, 92))
+        if valid_for == changes and pages * page_size > size:
+            return [f"the file holds {size:,} bytes of the {pages * page_size:,} its header says"]
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return ["ok"]
+
     def _prepare(self) -> int:
         conn = self._conn
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+            problems = self._check(conn)
             if problems != ["ok"]:
                 raise DatabaseCorruptError(
                     f"{self.path}: the database is damaged ({'; '.join(problems[:3])})"
@@ -1057,3 +1076,10 @@ def _statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(buffer):
             yield buffer.strip()
             buffer = ""
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
