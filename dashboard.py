@@ -192,9 +192,10 @@ def load_review(_s: Shared, key: tuple[str, int], below: float) -> list[Resoluti
     return _s.pipeline.resolutions(below=below)
 
 
-def article_resolutions(s: Shared, article_id: str) -> list[Resolution]:
-    """One article's resolutions (curation honoured), read when it is shown."""
-    return s.pipeline.resolutions(article_id)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_article_resolutions(_s: Shared, key: tuple[str, int], article_id: str) -> list[Resolution]:
+    """One article's resolutions (curation honoured), read when it is first shown."""
+    return _s.pipeline.resolutions(article_id)
 
 
 def event_resolutions(s: Shared, event: Event) -> dict[str, Resolution]:
@@ -590,9 +591,8 @@ def review(s: Shared, articles: dict[str, Article]) -> None:
         key="cm_review_threshold",
     )
     groups: dict[tuple[str, str], list[Resolution]] = defaultdict(list)
-    for res in load_review(s, s.key, threshold):
-        if res.place is None or res.confidence < threshold:
-            groups[(res.mention.surface, res.place.place_id if res.place else "")].append(res)
+    for res in load_review(s, s.key, threshold):  # the unresolved and those below it
+        groups[(res.mention.surface, res.place.place_id if res.place else "")].append(res)
     if not groups:
         st.success("Every mention is resolved at or above this confidence.")
         return
@@ -702,7 +702,7 @@ def add_articles(s: Shared) -> None:
     last = st.session_state.get("cm_last_article")
     articles = load_articles(s, s.key)
     if last in articles:
-        show_article(articles[last], article_resolutions(s, last))
+        show_article(articles[last], load_article_resolutions(s, s.key, last))
 
 
 def ingest_pasted(
@@ -1080,7 +1080,7 @@ def main() -> None:
             "Article", list(titles), format_func=lambda i: titles.get(i, i), key="cm_article"
         )
         if pick in articles:
-            show_article(articles[pick], article_resolutions(s, pick))
+            show_article(articles[pick], load_article_resolutions(s, s.key, pick))
     with tab_add:
         add_articles(s)
     with tab_export:

@@ -17,7 +17,6 @@ import time.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import importlib.resources
@@ -465,8 +464,7 @@ def load_offline() -> tuple[tuple[Gazetteer, ...], KeySet]:
     the index, so an edit of either makes a new one. A damaged cache is rebuilt."""
     path = _index_cache_path()
     if path is not None and path.is_file():
-        gc.disable()  # a pickle of many small objects loads twice as fast without collections
-        try:
+        try:  # a few byte strings and arrays (places.index): no collector pauses to avoid
             with path.open("rb") as fh:
                 cached = pickle.load(fh)
             if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], KeySet):
@@ -482,8 +480,6 @@ def load_offline() -> tuple[tuple[Gazetteer, ...], KeySet]:
             ValueError,
         ):
             pass  # rebuilt below
-        finally:
-            gc.enable()
     gazetteers = (load_sumy(), load("areas"), load_ukraine(), load_world())
     built = (gazetteers, keyset_for(gazetteers))
     if path is not None:

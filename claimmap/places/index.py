@@ -28,6 +28,7 @@ import marisa_trie
 __all__ = ["Coded", "Postings", "Records", "Refs"]
 
 V = TypeVar("V", bound=Hashable)
+_MISSING = object()  #: ``get``'s default when ``__getitem__`` asks
 
 
 class _Keys(Mapping[str, object]):
@@ -45,11 +46,28 @@ class _Keys(Mapping[str, object]):
     def __len__(self) -> int:
         return len(self._trie)
 
+    def __getitem__(self, key: str) -> object:
+        found = self.get(key, _MISSING)
+        if found is _MISSING:
+            raise KeyError(key)
+        return found
+
+    # pickled as the values of ``_STATE`` (each a trie, an array or a tuple: a few byte strings)
+    _STATE: tuple[str, ...] = ()
+
+    def __getstate__(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._STATE)
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        for name, value in zip(self._STATE, state, strict=True):
+            setattr(self, name, value)
+
 
 class Postings(_Keys):
     """``{key: tuple of row numbers}`` (compressed sparse rows: offsets and one row array)."""
 
     __slots__ = ("_offsets", "_rows")
+    _STATE = ("_trie", "_offsets", "_rows")
 
     def __init__(self, items: Mapping[str, Sequence[int]]) -> None:
         self._trie = marisa_trie.Trie(items.keys())
@@ -68,24 +86,13 @@ class Postings(_Keys):
             return default  # type: ignore[return-value]
         return tuple(self._rows[self._offsets[i] : self._offsets[i + 1]])
 
-    def __getitem__(self, key: str) -> tuple[int, ...]:
-        found = self.get(key, None)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __getstate__(self) -> tuple[object, ...]:
-        return self._trie, self._offsets, self._rows
-
-    def __setstate__(self, state: tuple[object, ...]) -> None:
-        self._trie, self._offsets, self._rows = state  # type: ignore[assignment]
-
 
 class Coded(_Keys, Generic[V]):
     """``{key: value}`` where the values are few and repeated (kinds of place): one small code
     per key, the distinct values once."""
 
     __slots__ = ("_codes", "_values")
+    _STATE = ("_trie", "_codes", "_values")
 
     def __init__(self, items: Mapping[str, V]) -> None:
         self._trie = marisa_trie.Trie(items.keys())
@@ -100,12 +107,6 @@ class Coded(_Keys, Generic[V]):
         i = self._trie.get(key)
         return default if i is None else self._values[self._codes[i]]
 
-    def __getitem__(self, key: str) -> V:
-        i = self._trie.get(key)
-        if i is None:
-            raise KeyError(key)
-        return self._values[self._codes[i]]
-
     def key_id(self, key: str) -> int | None:
         """The trie's id of ``key`` (for :class:`Refs` pointing into this map)."""
         return self._trie.get(key)
@@ -113,18 +114,13 @@ class Coded(_Keys, Generic[V]):
     def key_of(self, key_id: int) -> str:
         return self._trie.restore_key(key_id)
 
-    def __getstate__(self) -> tuple[object, ...]:
-        return self._trie, self._codes, self._values
-
-    def __setstate__(self, state: tuple[object, ...]) -> None:
-        self._trie, self._codes, self._values = state  # type: ignore[assignment]
-
 
 class Refs(_Keys):
     """``{key: a key of another map}`` (a skeleton and the one name it stands for), stored as
     the other map's key ids."""
 
     __slots__ = ("_ids", "_target")
+    _STATE = ("_trie", "_ids", "_target")
 
     def __init__(self, items: Mapping[str, str], target: Coded[V]) -> None:
         self._trie = marisa_trie.Trie(items.keys())
@@ -140,18 +136,6 @@ class Refs(_Keys):
     def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
         i = self._trie.get(key)
         return default if i is None else self._target.key_of(self._ids[i])
-
-    def __getitem__(self, key: str) -> str:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __getstate__(self) -> tuple[object, ...]:
-        return self._trie, self._ids, self._target
-
-    def __setstate__(self, state: tuple[object, ...]) -> None:
-        self._trie, self._ids, self._target = state  # type: ignore[assignment]
 
 
 class Records(Sequence[object]):

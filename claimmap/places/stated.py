@@ -29,11 +29,11 @@ column (a Ukrainian place and its oblast), else by distance to the area's centre
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
+from claimmap.places.boundaries import haversine_km
 from claimmap.records import Mention, Place
 
 __all__ = ["AREA_MENTIONS", "inside", "shared_area_words", "stated_areas"]
@@ -165,13 +165,5 @@ def inside(
         return False
     if area.lat is None or area.lon is None or place.lat is None or place.lon is None:
         return False
-    return _km((place.lat, place.lon), (area.lat, area.lon)) <= RADIUS_KM.get(area.kind, 25.0)
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+    distance = haversine_km((place.lat, place.lon), (area.lat, area.lon))
+    return distance <= RADIUS_KM.get(area.kind, 25.0)
